@@ -1,0 +1,113 @@
+"""Casework: case management for neighbour-dispute mediation services."""
+import logging
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as config_module
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def create_app(test_config=None):
+    """Build the app: config → extensions → blueprints → errors → commands."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CASEWORK_INSTANCE_PATH")
+        or os.path.join(PROJECT_ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app, test_config=None):
+    """Defaults, then instance/config.py, then CASEWORK_* variables, then the test's own."""
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+    relaxed = app.debug or app.testing
+    if not app.config.get("SECRET_KEY"):
+        if not relaxed:
+            raise ConfigurationError(
+                "CASEWORK_SECRET_KEY is not set. Casework refuses to start without a secret key "
+                "outside debug and testing: set CASEWORK_SECRET_KEY to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "the same on every app server."
+            )
+        app.config["SECRET_KEY"] = config_module.DEV_SECRET_KEY
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = not relaxed
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        os.makedirs(app.instance_path, exist_ok=True)
+        url = "sqlite:///" + os.path.join(app.instance_path, "casework.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_extensions(app):
+    from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from . import database, i18n, labels, permissions, security
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=os.path.join(
+                       os.path.dirname(__file__), "translations"))
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    permissions.init_app(app)
+    labels.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app):
+    from .admin.views import bp as admin_bp
+    from .agreements.views import bp as agreements_bp
+    from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(agreements_bp, url_prefix="/cases")
+
+
+def register_errorhandlers(app):
+    from .errors import register
+
+    register(app)
+
+
+def register_commands(app):
+    from .cli import register
+
+    register(app)

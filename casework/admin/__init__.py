@@ -1,0 +1,1 @@
+"""Administration: accounts and teams (reference data joins later)."""

@@ -1,0 +1,1 @@
+"""Agreement protocols (protocoles d'accord): drafting, the Word document, signing, follow-up."""

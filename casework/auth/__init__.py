@@ -1,0 +1,1 @@
+"""Accounts, teams and roles; login and logout."""

@@ -1,0 +1,50 @@
+"""Login, language and own-password forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..forms import Problem, required_message, strip
+from .operations import PASSWORD_MAX_LENGTH, password_problem
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), filters=[strip],
+                           validators=[DataRequired(required_message()), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none",
+                                      "autofocus": True})
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(required_message()),
+                                         Length(max=PASSWORD_MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    """The switcher in every page's header."""
+
+    language = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    next = HiddenField()
+
+
+class AccountForm(FlaskForm):
+    language = SelectField(
+        _l("Interface language"),
+        choices=[("", _l("As my browser asks")), ("fr", "Français"), ("en", "English")],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(required_message())],
+        render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(required_message()), Problem(password_problem)],
+        description=_l("At least 12 characters. A short sentence is easy to remember."),
+        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        _l("New password, again"),
+        validators=[DataRequired(required_message()),
+                    EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,130 @@
+"""Staff accounts, the teams they belong to, and their roles."""
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import UTCDateTime, utcnow
+
+ADMIN, MANAGER, MEDIATOR = "admin", "manager", "mediator"
+ROLES = (ADMIN, MANAGER, MEDIATOR)
+
+user_teams = Table(
+    "user_teams",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Team(db.Model):
+    """A team of mediators and its managers (équipe), e.g. « Saint-Étienne » or « Habitat »."""
+
+    __tablename__ = "teams"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    members: Mapped[list["User"]] = relationship(
+        secondary=user_teams, back_populates="teams", order_by="User.full_name"
+    )
+
+    def __repr__(self):
+        return f"<Team {self.id}>"
+
+
+class UserRole(db.Model):
+    """One role held by a user: admin, manager or mediator (a user may hold several)."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'manager', 'mediator')", name="role_known"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who logs in. Residents (parties) never have an account."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("length(username) >= 3", name="username_length"),
+        CheckConstraint("length(full_name) > 0", name="full_name_not_empty"),
+        CheckConstraint("language IS NULL OR language IN ('fr', 'en')", name="language_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # None: negotiated from the browser at each visit.
+    language: Mapped[str | None] = mapped_column(String(2))
+    # Put in the login session instead of the id; replaced to end every session at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_login_at = mapped_column(UTCDateTime, nullable=True)
+
+    teams: Mapped[list[Team]] = relationship(
+        secondary=user_teams, back_populates="members", order_by=Team.name, lazy="selectin"
+    )
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    def __repr__(self):
+        return f"<User {self.id}>"
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    # Roles
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    @roles.setter
+    def roles(self, roles):
+        wanted = set(roles)
+        unknown = wanted - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        self.role_rows = [row for row in self.role_rows if row.role in wanted] + [
+            UserRole(role=role) for role in sorted(wanted - self.roles)
+        ]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def team_ids(self) -> set[int]:
+        return {team.id for team in self.teams}
+
+    # Passwords
+    def set_password(self, password: str) -> None:
+        """Hash with scrypt (Werkzeug's default) and end every open session."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

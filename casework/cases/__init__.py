@@ -1,0 +1,1 @@
+"""Cases: referral, parties, assignment, workflow, interventions and round tables."""

@@ -1,0 +1,67 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``CASEWORK_*`` variables.
+
+Every setting can be given in the environment with the ``CASEWORK_`` prefix, e.g.
+``CASEWORK_DATABASE_URL`` or ``CASEWORK_SECRET_KEY``. Later sources win.
+"""
+import os
+
+# Used only in debug and testing; the app refuses to start without a real key otherwise.
+DEV_SECRET_KEY = "casework-development-key-not-for-production"
+
+
+class Defaults:
+    SECRET_KEY = None
+    DATABASE_URL = None  # None: the embedded SQLite database in the instance folder
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # hide_parameters: values (residents' names…) never appear in error messages and logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+
+    # Sessions: a signed cookie, so that several app servers can share them.
+    SESSION_COOKIE_NAME = "casework_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: Secure everywhere but in debug and testing
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # a working day, in seconds
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+    # Languages: French is the fallback.
+    LANGUAGES = ("fr", "en")
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+    # Bootstrap, served by the app itself: no CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Failed logins are slowed; in production point this at Redis, shared by all servers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_FAILURES_PER_USERNAME = "5 per 5 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 5 minutes"
+
+    # Number of proxies in front of the app (load balancer): their X-Forwarded-* are trusted.
+    PROXY_COUNT = 0
+
+    # The organisation, as its letters and agreements show it.
+    ORGANISATION_NAME = "Association de médiation sociale"
+
+
+def _coerce(value: str, default):
+    """Read an environment string as the type of the setting's default."""
+    if isinstance(default, bool) or default is None and value.lower() in ("true", "false"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def from_environment(environ=None) -> dict:
+    """Settings given as ``CASEWORK_NAME=value`` in the environment."""
+    environ = os.environ if environ is None else environ
+    prefix = "CASEWORK_"
+    settings = {}
+    for key, value in environ.items():
+        name = key[len(prefix):]
+        if key.startswith(prefix) and name.isupper():
+            settings[name] = _coerce(value, getattr(Defaults, name, None))
+    return settings

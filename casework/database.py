@@ -1,0 +1,20 @@
+"""Database details that depend on the engine (SQLite or PostgreSQL)."""
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def init_app(app):
+    from .extensions import db
+
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite" and not getattr(engine, "_casework_pragmas", False):
+            event.listen(engine, "connect", _sqlite_pragmas)
+            engine._casework_pragmas = True

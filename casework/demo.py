@@ -1,0 +1,59 @@
+"""The demo organisation: a French social-mediation association in Lyon and Saint-Étienne.
+
+Demo data only: every demo account has the password ``casework-demo``.
+"""
+from sqlalchemy import func, select
+
+from .auth import operations
+from .auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
+from .extensions import db
+
+DEMO_PASSWORD = "casework-demo"
+
+TEAMS = ["Saint-Étienne", "Territoires", "Habitat", "Espaces publics",
+         "Médiation à l'école", "Établissements"]
+
+# username, full name, roles, teams
+STAFF = [
+    ("admin", "Nadia Benali", [ADMIN], []),
+    ("manager", "Claire Fontaine", [MANAGER], ["Territoires", "Habitat"]),
+    ("s.morel", "Sébastien Morel", [MANAGER],
+     ["Saint-Étienne", "Espaces publics", "Médiation à l'école", "Établissements"]),
+    ("mediator", "Karim Haddad", [MEDIATOR], ["Territoires"]),
+    ("a.girard", "Amélie Girard", [MEDIATOR], ["Territoires"]),
+    ("y.diallo", "Yacine Diallo", [MEDIATOR], ["Habitat"]),
+    ("m.rousseau", "Marion Rousseau", [MEDIATOR], ["Habitat", "Territoires"]),
+    ("t.nguyen", "Thierry Nguyen", [MEDIATOR], ["Saint-Étienne"]),
+    ("l.chabert", "Léa Chabert", [MEDIATOR], ["Saint-Étienne"]),
+    ("f.mercier", "Fatima Mercier", [MEDIATOR], ["Espaces publics", "Établissements"]),
+    ("j.perrin", "Julien Perrin", [MEDIATOR], ["Médiation à l'école"]),
+]
+
+LOGINS_HELP = f"""Demo logins (password {DEMO_PASSWORD!r} for every demo account):
+  admin     administrator: accounts and teams
+  manager   manager of Territoires and Habitat
+  mediator  mediator in Territoires"""
+
+
+def has_accounts() -> bool:
+    return db.session.execute(select(func.count(User.id))).scalar_one() > 0
+
+
+def _email(username):
+    return f"{username}@mediation-demo.example"
+
+
+def load() -> dict:
+    """Create what is missing of the demo organisation; leave what exists alone."""
+    teams = {}
+    for name in TEAMS:
+        team = db.session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
+        teams[name] = team or operations.save_team(None, None, name=name)
+    created = 0
+    for username, full_name, roles, team_names in STAFF:
+        if operations.find_user(username) is None:
+            operations.create_user(None, username=username, full_name=full_name,
+                                   email=_email(username), password=DEMO_PASSWORD,
+                                   roles=roles, teams=[teams[n] for n in team_names])
+            created += 1
+    return {"teams": len(teams), "users": len(STAFF), "created": created}

@@ -1,0 +1,47 @@
+"""Error pages (400, 403, 404, 429, 500…) in the app's layout and the user's language."""
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The page could not understand what was sent.")),
+    403: (_l("Access refused"), _l("Your account does not give access to this page.")),
+    404: (_l("Page not found"), _l("This page does not exist, or you cannot see it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("File too large"), _l("The file sent is larger than allowed.")),
+    429: (_l("Too many attempts"),
+          _l("Too many failed attempts. Wait a few minutes, then try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error occurred. It has been recorded; please try again later.")),
+}
+
+
+def render_error(code, detail=None):
+    title, message = MESSAGES.get(code, (_l("Error"), ""))
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("This form has expired or was not sent from Casework. "
+                                    "Go back, reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        # Flask has logged the traceback; SQL parameters are hidden from it (config.py).
+        db.session.rollback()
+        try:
+            return render_error(500)
+        except Exception:  # the layout itself failed: plain text, never a traceback
+            return "Internal error / Erreur interne", 500

@@ -1,0 +1,60 @@
+"""Languages: French and English, negotiated from the browser, chosen by the user.
+
+The choice is remembered in the session, and in the user's profile once logged in;
+French is the fallback.
+"""
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def supported() -> tuple:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    user_language = getattr(current_user, "language", None) if current_user else None
+    if user_language in supported():
+        return user_language
+    if session.get("language") in supported():
+        return session["language"]
+    return request.accept_languages.best_match(supported()) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def init_app(app):
+    @app.context_processor
+    def language_context():
+        return {
+            "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    app.jinja_env.filters["date_long"] = date_long
+    app.jinja_env.filters["datetime_long"] = datetime_long
+
+
+# The French way: « mardi 3 mars 2026 » and « mardi 3 mars 2026 à 18 h 00 ».
+DATE_PATTERNS = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
+DATETIME_PATTERNS = {"fr": "EEEE d MMMM y 'à' H' h 'mm", "en": "EEEE d MMMM y 'at' h:mm a"}
+
+
+def _language():
+    return str(get_locale() or "fr")[:2]
+
+
+def date_long(value):
+    """A date in words, in the interface language."""
+    if not value:
+        return ""
+    return format_date(value, DATE_PATTERNS.get(_language(), DATE_PATTERNS["fr"]))
+
+
+def datetime_long(value):
+    """A moment in words, in the interface language and the organisation's time zone."""
+    if not value:
+        return ""
+    return format_datetime(value, DATETIME_PATTERNS.get(_language(), DATETIME_PATTERNS["fr"]))
