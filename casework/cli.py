@@ -1,6 +1,7 @@
 """Commands: ``flask --app casework create-user``, ``demo-data``."""
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from .auth import operations
@@ -20,6 +21,11 @@ from .extensions import db
 @with_appcontext
 def create_user_command(username, full_name, email, roles, team_names, language, password):
     """Create an account, e.g. the first administrator."""
+    with force_locale("en"):  # the command line speaks English, like its --help
+        _create_user(username, full_name, email, roles, team_names, language, password)
+
+
+def _create_user(username, full_name, email, roles, team_names, language, password):
     teams = []
     for name in team_names:
         team = db.session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()

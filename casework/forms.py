@@ -1,12 +1,18 @@
 """Form pieces shared by every module."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs):
+    """``[(value, label), …]`` as the options of a select or checkbox list."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -3,7 +3,7 @@
 The choice is remembered in the session, and in the user's profile once logged in;
 French is the fallback.
 """
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ def supported() -> tuple:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_language = getattr(current_user, "language", None) if current_user else None
     if user_language in supported():
         return user_language

@@ -6,13 +6,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..auth import operations
 from ..auth.models import ADMIN, MANAGER, MEDIATOR
-from ..forms import MultiCheckboxField, Problem, required_message, strip
+from ..forms import MultiCheckboxField, Problem, choices, required_message, strip
 
-ROLE_CHOICES = [
+ROLE_CHOICES = choices([
     (ADMIN, _l("Administrator — accounts, teams and reference lists")),
     (MANAGER, _l("Manager — leads their teams, assigns cases")),
     (MEDIATOR, _l("Mediator — works the cases of their teams")),
-]
+])
 
 
 def lower(value):
@@ -39,12 +39,13 @@ class UserForm(FlaskForm):
     teams = MultiCheckboxField(_l("Teams"), coerce=int, choices=[])
     language = SelectField(
         _l("Interface language"),
-        choices=[("", _l("As their browser asks")), ("fr", "Français"), ("en", "English")])
+        choices=choices([("", _l("As their browser asks")), ("fr", "Français"),
+                         ("en", "English")]))
 
     def __init__(self, *args, user=None, team_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.teams.choices = list(team_choices)
+        self.teams.choices = choices(team_choices)
 
     def validate_username(self, field):
         if operations.username_taken(field.data, except_user=self.user):

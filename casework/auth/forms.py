@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..forms import Problem, required_message, strip
+from ..forms import Problem, choices, required_message, strip
 from .operations import PASSWORD_MAX_LENGTH, password_problem
 
 
@@ -23,14 +23,14 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The switcher in every page's header."""
 
-    language = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=choices([("fr", "Français"), ("en", "English")]))
     next = HiddenField()
 
 
 class AccountForm(FlaskForm):
     language = SelectField(
         _l("Interface language"),
-        choices=[("", _l("As my browser asks")), ("fr", "Français"), ("en", "English")],
+        choices=choices([("", _l("As my browser asks")), ("fr", "Français"), ("en", "English")]),
     )
 
 

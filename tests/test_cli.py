@@ -1,0 +1,86 @@
+"""The commands: create-user for the first admin, demo-data."""
+from sqlalchemy import func, select
+
+from casework.auth.models import Team, User
+from casework.demo import DEMO_PASSWORD, STAFF, TEAMS
+from casework.extensions import db
+
+
+def counts(app):
+    with app.app_context():
+        return (db.session.execute(select(func.count(User.id))).scalar_one(),
+                db.session.execute(select(func.count(Team.id))).scalar_one())
+
+
+def test_create_user_makes_the_first_admin(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "chief", "--full-name", "Chef de service", "--email", "chef@example.org",
+        "--password", "a strong first password"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    client.login("chief", "a strong first password")
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_create_user_prompts_for_the_password_twice(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "chief", "--full-name", "Chef", "--email", "c@example.org"],
+        input="a strong first password\na strong first password\n")
+    assert result.exit_code == 0, result.output
+    assert "a strong first password" not in result.output
+
+
+def test_create_user_refuses_a_short_password_and_a_taken_name(app, org):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-user", "chief", "--full-name", "C", "--email",
+                                 "c@example.org", "--password", "short"])
+    assert result.exit_code != 0 and "at least 12" in result.output
+    result = runner.invoke(args=["create-user", "alice.admin", "--full-name", "C", "--email",
+                                 "c2@example.org", "--password", "long enough password"])
+    assert result.exit_code != 0 and "already used" in result.output
+    assert counts(app)[0] == 4
+
+
+def test_create_user_with_team_and_role(app, org):
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "nouvelle", "--full-name", "Nouvelle Médiatrice", "--email",
+        "n@example.org", "--password", "long enough password", "--role", "mediator",
+        "--team", "Nord"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.execute(select(User).filter_by(username="nouvelle")).scalar_one()
+        assert user.roles == {"mediator"} and [t.name for t in user.teams] == ["Nord"]
+
+
+def test_demo_data_loads_the_organisation_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "casework-demo" in result.output
+    assert counts(app) == (len(STAFF), len(TEAMS))
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    assert counts(app) == (len(STAFF), len(TEAMS))
+    assert len(TEAMS) == 6 and sum(1 for s in STAFF if s[2] == ["manager"]) == 2
+    assert sum(1 for s in STAFF if s[2] == ["mediator"]) == 8
+
+
+def test_demo_logins_work_and_see_their_pages(app):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    client = app.test_client()
+    client.login("admin", DEMO_PASSWORD)
+    assert client.get("/admin/users").status_code == 200
+    client.logout()
+    client.login("manager", DEMO_PASSWORD)
+    client.logout()
+    client.login("mediator", DEMO_PASSWORD)
+    assert client.get("/admin/users").status_code == 403
+    with app.app_context():
+        manager = db.session.execute(select(User).filter_by(username="manager")).scalar_one()
+        mediator = db.session.execute(select(User).filter_by(username="mediator")).scalar_one()
+        assert manager.team_ids & mediator.team_ids
+
+
+def test_demo_data_if_empty_leaves_a_used_database_alone(app, org):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert "not loaded again" in result.output
+    assert counts(app) == (4, 2)
