@@ -93,10 +93,12 @@ def register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .main import bp as main_bp
+    from .reference.views import bp as reference_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reference_bp, url_prefix="/admin/reference")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(agreements_bp, url_prefix="/cases")
 

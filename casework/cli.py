@@ -47,17 +47,19 @@ def _create_user(username, full_name, email, roles, team_names, language, passwo
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True,
               help="Do nothing when the database already has accounts (used by make run).")
+@click.option("--cases", "case_count", type=click.IntRange(0, 1_000_000), default=0,
+              help="Also add N plain cases, for benchmarks.")
 @with_appcontext
-def demo_data_command(if_empty):
+def demo_data_command(if_empty, case_count):
     """Load the demo organisation (teams, staff). Safe to run again: nothing is duplicated."""
     from . import demo
 
     if if_empty and demo.has_accounts():
         click.echo("The database already has accounts: demo data not loaded again.")
     else:
-        summary = demo.load()
+        summary = demo.load(cases=case_count)
         click.echo(f"Demo data: {summary['teams']} teams, {summary['users']} accounts "
-                   f"({summary['created']} new).")
+                   f"({summary['created']} new), {summary['cases']} new cases.")
     click.echo(demo.LOGINS_HELP)
 
 

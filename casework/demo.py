@@ -32,7 +32,7 @@ STAFF = [
 LOGINS_HELP = f"""Demo logins (password {DEMO_PASSWORD!r} for every demo account):
   admin     administrator: accounts and teams
   manager   manager of Territoires and Habitat
-  mediator  mediator in Territoires"""
+  mediator  mediator in Territoires (shares cases with manager)"""
 
 
 def has_accounts() -> bool:
@@ -43,8 +43,13 @@ def _email(username):
     return f"{username}@mediation-demo.example"
 
 
-def load() -> dict:
-    """Create what is missing of the demo organisation; leave what exists alone."""
+def load(cases: int = 0) -> dict:
+    """Create what is missing of the demo organisation; leave what exists alone.
+    ``cases`` asks for that many more plain cases, for benchmarks."""
+    from . import demo_cases
+    from .reference.defaults import load_defaults
+
+    load_defaults()
     teams = {}
     for name in TEAMS:
         team = db.session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
@@ -56,4 +61,7 @@ def load() -> dict:
                                    email=_email(username), password=DEMO_PASSWORD,
                                    roles=roles, teams=[teams[n] for n in team_names])
             created += 1
-    return {"teams": len(teams), "users": len(STAFF), "created": created}
+    stories = demo_cases.load_stories()
+    bulk = demo_cases.load_bulk(cases) if cases else 0
+    return {"teams": len(teams), "users": len(STAFF), "created": created,
+            "cases": stories + bulk}

@@ -7,6 +7,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def strip(value):
+    """Trim a text field; a field absent from the request reads as empty text."""
+    if value is None:
+        return ""
     return value.strip() if isinstance(value, str) else value
 
 

@@ -37,6 +37,8 @@ def init_app(app):
 
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["datetime_long"] = datetime_long
+    app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium") \
+        if value else ""
 
 
 # The French way: « mardi 3 mars 2026 » and « mardi 3 mars 2026 à 18 h 00 ».

@@ -1,4 +1,5 @@
-"""Every label shown for a code (roles; statuses and categories later) lives here, once."""
+"""Every label shown for a code lives here, once: roles, statuses, outcomes, transitions,
+party roles… Templates and forms read these mappings; nothing repeats them."""
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -7,8 +8,213 @@ ROLE_LABELS = {
     "mediator": _l("Mediator"),
 }
 
+STATUS_LABELS = {
+    "referral": _l("Referral"),
+    "assigned": _l("Assigned"),
+    "mediation": _l("Mediation"),
+    "agreement": _l("Agreement"),
+    "follow_up": _l("Follow-up"),
+    "closed": _l("Closed"),
+}
+
+STATUS_HELP = {
+    "referral": _l("Received, not assigned yet."),
+    "assigned": _l("A mediator is assigned; no contact logged yet."),
+    "mediation": _l("Interviews and round tables under way."),
+    "agreement": _l("Agreement protocol drafted, awaiting signatures."),
+    "follow_up": _l("Signed; the mediators check that it is kept."),
+    "closed": _l("Closed with an outcome."),
+}
+
+OUTCOME_LABELS = {
+    "agreement_respected": _l("Agreement respected"),
+    "agreement_breached": _l("Agreement breached"),
+    "no_agreement": _l("No agreement"),
+    "resolved_before_round_table": _l("Resolved before a round table"),
+    "party_declined": _l("A party declined"),
+    "unreachable": _l("Unreachable"),
+    "referred_to_partner": _l("Referred to a partner"),
+    "not_eligible": _l("Not eligible"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+TRANSITION_LABELS = {
+    "start_mediation": _l("Start mediation"),
+    "draft_agreement": _l("Agreement drafted"),
+    "back_to_mediation": _l("Back to mediation"),
+    "mark_signed": _l("Agreement signed"),
+    "new_round_table": _l("Needs a new round table"),
+    "close": _l("Close the case"),
+    "reopen": _l("Reopen the case"),
+}
+
+URGENCY_LABELS = {
+    "low": _l("Low"),
+    "normal": _l("Normal"),
+    "high": _l("Urgent"),
+}
+
+PARTY_ROLE_LABELS = {
+    "complainant": _l("Complainant"),
+    "respondent": _l("Other party (respondent)"),
+    "other": _l("Other party"),
+}
+
+PARTY_KIND_LABELS = {
+    "person": _l("Person"),
+    "household": _l("Household"),
+}
+
+CIVILITY_LABELS = {
+    "": _l("—"),
+    "mme": _l("Mrs"),
+    "m": _l("Mr"),
+}
+
+CONSENT_LABELS = {
+    "unknown": _l("Not asked yet"),
+    "given": _l("Given"),
+    "refused": _l("Refused"),
+}
+
+CONSENT_METHOD_LABELS = {
+    "": _l("—"),
+    "phone": _l("By phone"),
+    "in_person": _l("In person"),
+    "letter": _l("By letter"),
+    "email": _l("By e-mail"),
+}
+
+LANGUAGE_LABELS = {
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية (arabe)",
+    "es": "Español",
+    "pt": "Português",
+    "it": "Italiano",
+    "tr": "Türkçe",
+    "ro": "Română",
+    "ru": "Русский",
+    "other": _l("Other language"),
+}
+
+NEXT_STEP_LABELS = {
+    "referral": _l("assign a mediator"),
+    "assigned": _l("contact each party"),
+    "mediation": _l("meet the parties, hold the round table"),
+    "agreement": _l("have the agreement signed"),
+    "follow_up": _l("check that the agreement is kept"),
+    "closed": _l("nothing: the case is closed"),
+}
+
+EVENT_LABELS = {
+    "created": _l("Referral recorded"),
+    "edited": _l("Case details edited"),
+    "party_added": _l("Party added"),
+    "party_edited": _l("Party edited"),
+    "assigned": _l("Assigned"),
+    "reassigned": _l("Reassigned"),
+    "transition": _l("Status changed"),
+    "closed": _l("Case closed"),
+    "reopened": _l("Case reopened"),
+}
+
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "outcome": _l("Outcome"),
+    "lead_mediator": _l("Lead mediator"),
+    "co_mediator": _l("Co-mediator"),
+    "received_on": _l("Received on"),
+    "source": _l("Source"),
+    "referrer_organisation": _l("Referring organisation"),
+    "referrer_name": _l("Referring person"),
+    "referrer_contact": _l("Referrer's contact"),
+    "team": _l("Team"),
+    "territory": _l("Territory"),
+    "street": _l("Street"),
+    "building": _l("Building"),
+    "staircase": _l("Staircase"),
+    "floor": _l("Floor"),
+    "postcode": _l("Postcode"),
+    "city": _l("City"),
+    "categories": _l("Categories"),
+    "description": _l("Description"),
+    "urgency": _l("Urgency"),
+    "violence_or_threats": _l("Violence or threats"),
+    "legal_proceedings": _l("Legal proceedings under way"),
+    "eligibility_note": _l("Eligibility note"),
+    "referred_to": _l("Referred to"),
+    "role": _l("Role"),
+    "kind": _l("Person or household"),
+    "civility": _l("Civility"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "language": _l("Preferred language"),
+    "consent": _l("Consent to mediation"),
+    "consent_on": _l("Consent recorded on"),
+    "consent_method": _l("Consent given how"),
+    "party": _l("Party"),
+}
+
+# Which mapping names the values of a field, on the timeline.
+VALUE_LABELS = {
+    "status": STATUS_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "urgency": URGENCY_LABELS,
+    "role": PARTY_ROLE_LABELS,
+    "kind": PARTY_KIND_LABELS,
+    "civility": CIVILITY_LABELS,
+    "consent": CONSENT_LABELS,
+    "consent_method": CONSENT_METHOD_LABELS,
+    "language": LANGUAGE_LABELS,
+}
+
+
+def change_value(field, value):
+    """A value recorded on the timeline, as the reader should see it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _l("yes") if value else _l("no")
+    mapping = VALUE_LABELS.get(field)
+    if mapping is not None and value in mapping:
+        return mapping[value]
+    return value
+
+
+def address(place) -> str:
+    """A case's or party's address on one line: « 12 rue X, Bât. C, escalier B, 3e étage,
+    69008 Lyon ». A bare staircase letter gets its word."""
+    from flask_babel import gettext
+
+    staircase = place.staircase or ""
+    if staircase and len(staircase) <= 3:
+        staircase = gettext("staircase %(name)s", name=staircase)
+    details = [x for x in (place.building, staircase, place.floor) if x]
+    town = f"{place.postcode} {place.city}".strip()
+    return ", ".join(x for x in [place.street, *details, town] if x)
+
 
 def init_app(app):
-    @app.context_processor
-    def labels():
-        return {"role_labels": ROLE_LABELS}
+    # Globals, not a context processor: imported macros see them too.
+    app.jinja_env.globals.update({
+        "change_value": change_value,
+        "address": address,
+        "role_labels": ROLE_LABELS,
+        "status_labels": STATUS_LABELS,
+        "status_help": STATUS_HELP,
+        "outcome_labels": OUTCOME_LABELS,
+        "transition_labels": TRANSITION_LABELS,
+        "urgency_labels": URGENCY_LABELS,
+        "party_role_labels": PARTY_ROLE_LABELS,
+        "party_kind_labels": PARTY_KIND_LABELS,
+        "civility_labels": CIVILITY_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "consent_method_labels": CONSENT_METHOD_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "event_labels": EVENT_LABELS,
+        "next_steps": NEXT_STEP_LABELS,
+        "field_labels": FIELD_LABELS,
+    })

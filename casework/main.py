@@ -13,6 +13,11 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
+    """Mediators land on their cases, managers on the referrals to assign."""
+    if current_user.has_role("mediator"):
+        return redirect(url_for("cases.mine"))
+    if current_user.has_role("manager"):
+        return redirect(url_for("cases.unassigned"))
     return render_template("home.html")
 
 

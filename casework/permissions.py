@@ -16,7 +16,32 @@ GLOBAL_ACTIONS = {
     "manage_teams": {ADMIN},
     "manage_reference": {ADMIN},
     "work_cases": {MANAGER, MEDIATOR},
+    "record_referral": {MANAGER, MEDIATOR},
+    "assign_cases": {MANAGER},
 }
+
+
+# Actions on one case.
+#   read           see the case (summary, parties, timeline)
+#   change         edit it, add parties, take the workflow's steps
+#   assign         choose or change its mediators
+#   reopen         reopen it once closed
+#   read_confidential  read confidential notes and minutes (the case's mediators, managers)
+CASE_ACTIONS = ("read", "change", "assign", "reopen", "read_confidential")
+
+
+def manages(user, case) -> bool:
+    """A manager leads the teams they belong to."""
+    return MANAGER in user.roles and case.team_id in user.team_ids
+
+
+def works_on(user, case) -> bool:
+    """The case's lead mediator or co-mediator."""
+    return MEDIATOR in user.roles and user.id in case.mediator_ids
+
+
+def in_team(user, case) -> bool:
+    return bool(user.roles & {MANAGER, MEDIATOR}) and case.team_id in user.team_ids
 
 
 def can(user, action: str, case=None) -> bool:
@@ -29,7 +54,39 @@ def can(user, action: str, case=None) -> bool:
         except KeyError:
             raise ValueError(f"unknown action {action!r}") from None
         return bool(user.roles & allowed)
+    if action == "read":
+        return in_team(user, case)
+    if action == "change":
+        return manages(user, case) or works_on(user, case)
+    if action in ("assign", "reopen"):
+        return manages(user, case)
+    if action == "read_confidential":
+        return manages(user, case) or works_on(user, case)
     raise ValueError(f"unknown case action {action!r}")
+
+
+def visible_teams(user) -> set[int]:
+    """The teams whose cases ``user`` may read: lists and searches filter on these."""
+    if not user.roles & {MANAGER, MEDIATOR}:
+        return set()
+    return user.team_ids
+
+
+def get_case_or_404(reference: str, action: str = "read", options=()):
+    """The only way views load a case. 404 when it does not exist *or* the user may not
+    read it (another team's case must not reveal that it exists); 403 when they may read
+    it but not do ``action``."""
+    from .cases.models import Case
+    from .extensions import db
+
+    case = db.session.execute(
+        db.select(Case).where(Case.reference == reference).options(*options)
+    ).scalar_one_or_none()
+    if case is None or not can(current_user, "read", case):
+        abort(404)
+    if action != "read" and not can(current_user, action, case):
+        abort(403)
+    return case
 
 
 def requires(action: str):

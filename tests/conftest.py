@@ -87,7 +87,7 @@ class Client(FlaskClient):
     """A test client that, like a browser, takes the CSRF token from the page it posts."""
 
     def csrf_token(self, page="/login") -> str:
-        response = self.get(page)
+        response = self.get(page, follow_redirects=True)
         match = CSRF_RE.search(response.get_data(as_text=True))
         assert match, f"no CSRF token on {page} ({response.status_code})"
         return match.group(1)
@@ -174,3 +174,47 @@ def org(make):
         "mediator": make.user("mona.mediator", roles=["mediator"], teams=[north]),
         "south_mediator": make.user("sam.south", roles=["mediator"], teams=[south]),
     }
+
+
+@pytest.fixture
+def refs(make):
+    """The reference lists a referral needs: sources, categories, a territory, a partner."""
+    return {
+        "resident": make.reference("source", "resident", "Habitant", "Resident"),
+        "landlord": make.reference("source", "social_landlord", "Bailleur social",
+                                   "Social landlord", position=1),
+        "noise": make.reference("category", "noise", "Bruit", "Noise"),
+        "animals": make.reference("category", "animals", "Animaux", "Animals", position=1),
+        "mermoz": make.reference("territory", "lyon8_mermoz", "Mermoz", "Mermoz",
+                                 city="Lyon"),
+        "conciliator": make.partner("Conciliateur de justice"),
+    }
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: …`` then ``counter.count`` SQL statements."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

@@ -37,3 +37,68 @@ def user(username="mediator", *, roles=("mediator",), teams=(), full_name=None,
     db.session.add(account)
     db.session.commit()
     return account
+
+
+# — Reference lists and cases ————————————————————————————————————————————————
+
+def reference(kind="category", code="noise", label_fr="Bruit", label_en="Noise", city=None,
+              position=0):
+    from casework.reference.models import ReferenceItem
+
+    item = db.session.execute(db.select(ReferenceItem).filter_by(kind=kind, code=code)
+                              ).scalar_one_or_none()
+    if item is None:
+        item = ReferenceItem(kind=kind, code=code, label_fr=label_fr, label_en=label_en,
+                             city=city, position=position)
+        db.session.add(item)
+        db.session.commit()
+    return item
+
+
+def partner(name="Conciliateur de justice de Lyon"):
+    from casework.reference.models import Partner
+
+    item = Partner(name=name, kind_fr="Justice", kind_en="Justice")
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def case(team, *, creator=None, status="referral", received_on=None, street="12 rue Garibaldi",
+         postcode="69008", city="Lyon", lead=None, co=None, parties=(), categories=("noise",),
+         description="Bruits de pas le soir.", urgency="normal", outcome=None):
+    """A case straight in the database (the operations are tested on their own)."""
+    from datetime import date
+
+    from casework.cases import operations
+    from casework.cases.models import Case, Party
+    from casework.text import key
+
+    team = db.session.merge(team)
+    received_on = received_on or date.today()
+    number = operations.next_number(received_on.year)
+    source = reference("source", "resident", "Habitant", "Resident")
+    creator = db.session.merge(creator) if creator is not None else \
+        db.session.execute(db.select(User).order_by(User.id)).scalars().first() or \
+        user("case.creator", roles=("manager",), teams=[team])
+    item = Case(year=received_on.year, number=number,
+                reference=operations.format_reference(received_on.year, number),
+                received_on=received_on, source=source, team=team, street=street,
+                postcode=postcode, city=city, description=description, urgency=urgency,
+                status=status, created_by_id=creator.id,
+                outcome=outcome or ("withdrawn" if status == "closed" else None),
+                lead_mediator=db.session.merge(lead) if lead is not None else None,
+                co_mediator=db.session.merge(co) if co is not None else None)
+    item.categories = [reference("category", code, code.title(), code.title())
+                       for code in categories]
+    for index, spec in enumerate(parties):
+        first, last = spec if isinstance(spec, tuple) else ("", spec)
+        party = Party(role="complainant" if index == 0 else "respondent", last_name=last,
+                      first_name=first, street=street, postcode=postcode, city=city)
+        party.name_key = key(last, first)
+        party.address_key = key(street, postcode, city)
+        item.parties.append(party)
+    operations.refresh_search_text(item)
+    db.session.add(item)
+    db.session.commit()
+    return item

@@ -8,6 +8,11 @@ from casework.extensions import db
 from .factories import PASSWORD
 
 
+def assert_logged_out(client):
+    response = client.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
 def test_login_page_is_the_only_page_open_to_visitors(client):
     response = client.get("/login")
     assert response.status_code == 200
@@ -35,13 +40,14 @@ def test_pages_with_an_id_need_a_logged_in_user_too(client, org):
 def test_user_logs_in_and_out(client, org):
     response = client.submit("/login", {"username": "mona.mediator", "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    home = client.get("/")
+    assert client.get("/").headers["Location"] == "/cases/mine"
+    home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
     assert "Mona Mediator" in home.text
 
     response = client.logout()
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert_logged_out(client)
 
 
 def test_username_is_not_case_sensitive(client, org):
@@ -53,7 +59,7 @@ def test_wrong_password_is_refused_with_a_message(client, org):
     response = client.submit("/login", {"username": "mona.mediator", "password": "wrong one"})
     assert response.status_code == 401
     assert "Unknown username or wrong password" in response.text
-    assert client.get("/").status_code == 302
+    assert_logged_out(client)
 
 
 def test_empty_login_form_says_what_is_missing(client):
@@ -65,8 +71,8 @@ def test_empty_login_form_says_what_is_missing(client):
 
 def test_login_follows_next_only_within_the_site(client, org):
     response = client.submit("/login", {"username": "mona.mediator", "password": PASSWORD,
-                                        "next": "/account"})
-    assert response.headers["Location"] == "/account"
+                                        "next": "/admin/teams"})
+    assert response.headers["Location"] == "/admin/teams"
     client.logout()
     response = client.submit("/login", {"username": "mona.mediator", "password": PASSWORD,
                                         "next": "https://evil.example/phish"})
@@ -78,16 +84,16 @@ def test_inactive_user_cannot_log_in(client, make):
     response = client.submit("/login", {"username": "gone.user", "password": PASSWORD})
     assert response.status_code == 401
     assert "deactivated" in response.text
-    assert client.get("/").status_code == 302
+    assert_logged_out(client)
 
 
 def test_deactivating_a_user_ends_their_open_session(app, client, org):
     client.login("mona.mediator")
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     with app.app_context():
         admin = db.session.get(User, org["admin"].id)
         operations.set_active(admin, db.session.get(User, org["mediator"].id), False)
-    response = client.get("/")
+    response = client.get("/account")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -96,9 +102,9 @@ def test_password_reset_ends_the_users_open_sessions(app, client, org):
     with app.app_context():
         operations.reset_password(None, db.session.get(User, org["mediator"].id),
                                   "a brand new password")
-    assert client.get("/").status_code == 302
+    assert_logged_out(client)
     client.login("mona.mediator", "a brand new password")
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_repeated_failed_logins_are_slowed(app, client, org):
@@ -125,14 +131,14 @@ def test_post_without_csrf_token_is_refused(app, org):
     response = client.post("/login", data={"username": "mona.mediator", "password": PASSWORD})
     assert response.status_code == 400
     assert "expired" in response.text or "expiré" in response.text
-    assert client.get("/").status_code == 302
+    assert_logged_out(client)
 
 
 def test_logout_needs_a_post_with_csrf_token(client, org):
     client.login("mona.mediator")
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -172,3 +178,46 @@ def test_bootstrap_is_served_by_the_app(client):
     page = client.get("/login").text
     assert "/bootstrap/static/css/bootstrap.min.css" in page
     assert client.get("/bootstrap/static/css/bootstrap.min.css").status_code == 200
+
+
+def redis_answers():
+    import socket
+
+    try:
+        import redis  # noqa: F401
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except (ImportError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_failed_logins_are_counted_across_app_servers_with_redis(database_url, make):
+    """Two app servers behind one load balancer share the count through Redis."""
+    import uuid
+
+    from casework import create_app
+
+    prefix = f"casework-test-{uuid.uuid4().hex}"
+    settings = {"TESTING": True, "DATABASE_URL": database_url,
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+                "RATELIMIT_KEY_PREFIX": prefix}
+    servers = [create_app(settings), create_app(settings)]
+    for server in servers:
+        server.test_client_class = type(make.app.test_client())
+    make.user("mona.mediator")
+    try:
+        for attempt in range(5):
+            client = servers[attempt % 2].test_client()
+            response = client.submit("/login", {"username": "mona.mediator",
+                                                "password": "nope"})
+            assert response.status_code == 401
+        response = servers[1].test_client().submit(
+            "/login", {"username": "mona.mediator", "password": PASSWORD})
+        assert response.status_code == 429
+    finally:
+        import redis
+
+        connection = redis.Redis(host="127.0.0.1", port=6379)
+        for key in connection.scan_iter(f"{prefix}*"):
+            connection.delete(key)

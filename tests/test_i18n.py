@@ -40,7 +40,7 @@ def test_language_switcher_refuses_unknown_languages_and_outside_targets(client,
     response = client.submit("/language", {"language": "xx", "next": "https://evil.example/"},
                              page="/")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert '<html lang="fr">' in client.get("/").text
+    assert '<html lang="fr">' in client.get("/account").text
 
 
 def test_switcher_is_on_every_page(client, org):

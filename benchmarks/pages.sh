@@ -1,0 +1,52 @@
+#!/bin/bash
+# Case pages on 100,000 cases, against the bare-stack baseline in the same run.
+#
+#   bash benchmarks/pages.sh            # SQLite; BENCH_N=20000 for a quicker run
+#   BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash benchmarks/pages.sh
+#
+# Serves Casework with gunicorn (2 sync workers) as a logged-in manager, measures
+# requests/s with wrk -t2 -c16, then runs ../shared/baseline/run.sh and prints the ratios.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+W=${BENCH_TMP:-/tmp/casework-bench}; mkdir -p "$W"
+N=${BENCH_N:-100000}; DUR=${BENCH_DUR:-8s}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[ -x "$root/.venv/bin/gunicorn" ] || "$root/.venv/bin/pip" install -q gunicorn
+
+export CASEWORK_SECRET_KEY=benchmark-only-secret CASEWORK_INSTANCE_PATH="$W/instance"
+export CASEWORK_SESSION_COOKIE_SECURE=false
+export CASEWORK_DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$W/casework-$N.sqlite}
+mkdir -p "$W/instance"
+flask="$root/.venv/bin/flask --app casework"
+if ! $flask shell -c "from casework.cases.models import Case; from casework.extensions import db; import sys; sys.exit(0 if db.session.query(Case).count() >= $N else 1)" 2>/dev/null; then
+  echo "Loading $N cases (once)…"
+  $flask db upgrade >/dev/null 2>&1
+  $flask demo-data --cases "$N" | head -1
+fi
+ref=$($flask shell -c "from casework.cases.models import Case; from casework.extensions import db; print(db.session.query(Case.reference).filter(Case.team.has(name='Territoires')).order_by(Case.id).offset($N/20).limit(1).scalar())" 2>/dev/null | tail -1)
+
+(cd "$root" && exec .venv/bin/gunicorn -w 2 -b 127.0.0.1:5902 --log-level warning 'casework:create_app()') & gpid=$!
+trap 'kill $gpid 2>/dev/null' EXIT
+for i in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:5902/healthz && break; sleep 0.2; done
+
+jar="$W/cookies.txt"; rm -f "$jar"
+token=$(curl -s -c "$jar" http://127.0.0.1:5902/login | sed -n 's/.*name="csrf_token"[^>]*value="\([^"]*\)".*/\1/p' | head -1)
+curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf_token=$token&username=manager&password=casework-demo" http://127.0.0.1:5902/login
+cookie=$(awk '$6 == "casework_session" {print $7}' "$jar")
+[ -n "$cookie" ] || { echo "login failed"; exit 1; }
+rps() { wrk -t2 -c16 -d"$DUR" -H "Cookie: casework_session=$cookie" "$@" | awk '/Requests\/sec/ {print int($2)}'; }
+
+page=$(rps "http://127.0.0.1:5902/cases/$ref")
+list=$(rps "http://127.0.0.1:5902/cases/?status=mediation&page=3")
+search=$(rps "http://127.0.0.1:5902/cases/?q=helene")
+kill $gpid 2>/dev/null; trap - EXIT; sleep 1
+
+echo "casework case_page $page"
+echo "casework case_list $list"
+echo "casework case_search $search"
+base=$(BENCH_N=$N BENCH_DUR=$DUR bash "$root/../shared/baseline/run.sh" 2>/dev/null || true)
+echo "$base"
+b_page=$(echo "$base" | awk '/case_page/ {print $3}'); b_list=$(echo "$base" | awk '/case_list/ {print $3}')
+if [ -n "$b_page" ] && [ -n "$b_list" ]; then
+  python3 -c "print(f'ratio case_page {$page/$b_page:.2f}  case_list {$list/$b_list:.2f}  search/list {$search/$b_list:.2f} (Casework / bare stack)')"
+fi

@@ -1,0 +1,189 @@
+"""Lists of cases: all cases (filters, search, sort, pages), my cases, the referrals to
+assign. Each page makes the same number of queries whatever the number of rows it shows."""
+from datetime import date, datetime
+
+from flask import render_template, request
+from flask_login import current_user
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.models import MEDIATOR, Team, User, UserRole
+from ..extensions import db
+from ..permissions import requires, visible_teams
+from ..reference.models import CATEGORY, TERRITORY, ReferenceItem
+from ..text import like_pattern
+from . import workflow
+from .models import Case, case_categories
+from .views import bp
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "reference": (Case.year, Case.number),
+    "received": (Case.received_on, Case.id),
+    "status": (Case.status, Case.id),
+    "urgency": (Case.urgency, Case.id),
+    "city": (Case.city, Case.street, Case.id),
+    "team": (Team.name, Case.id),
+    "mediator": (User.full_name, Case.id),
+}
+LIST_OPTIONS = (joinedload(Case.team), joinedload(Case.lead_mediator),
+                joinedload(Case.co_mediator), selectinload(Case.parties),
+                selectinload(Case.categories))
+
+
+def _int(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _date(name):
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+class CaseQuery:
+    """The list's filters, read from the query string (bad values are ignored)."""
+
+    def __init__(self, args):
+        self.status = args.get("status") if args.get("status") in workflow.STATUSES + (
+            "open",) else None
+        self.team = _int("team")
+        self.mediator = _int("mediator")
+        self.category = _int("category")
+        self.territory = _int("territory")
+        self.date_from = _date("from")
+        self.date_to = _date("to")
+        self.q = (args.get("q") or "").strip()[:100]
+        self.sort = args.get("sort") if args.get("sort") in SORTS else "received"
+        self.direction = "asc" if args.get("dir") == "asc" else "desc"
+        self.page = max(_int("page") or 1, 1)
+
+    def statement(self, team_ids):
+        query = select(Case).where(Case.team_id.in_(team_ids))
+        if self.status == "open":
+            query = query.where(Case.status != workflow.CLOSED)
+        elif self.status:
+            query = query.where(Case.status == self.status)
+        if self.team:
+            query = query.where(Case.team_id == self.team)
+        if self.mediator:
+            query = query.where(or_(Case.lead_mediator_id == self.mediator,
+                                    Case.co_mediator_id == self.mediator))
+        if self.category:
+            query = query.where(Case.id.in_(select(case_categories.c.case_id).where(
+                case_categories.c.category_id == self.category)))
+        if self.territory:
+            query = query.where(Case.territory_id == self.territory)
+        if self.date_from:
+            query = query.where(Case.received_on >= self.date_from)
+        if self.date_to:
+            query = query.where(Case.received_on <= self.date_to)
+        if self.q:
+            query = query.where(Case.search_text.like(like_pattern(self.q), escape="\\"))
+        return query
+
+    def args(self, **changes):
+        """The query string of this list, with ``changes`` (for sort links and pages)."""
+        values = {"status": self.status, "team": self.team, "mediator": self.mediator,
+                  "category": self.category, "territory": self.territory,
+                  "from": self.date_from.isoformat() if self.date_from else None,
+                  "to": self.date_to.isoformat() if self.date_to else None,
+                  "q": self.q or None, "sort": self.sort, "dir": self.direction,
+                  "page": self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "", 1) or k == "sort"}
+
+
+@bp.route("/")
+@requires("work_cases")
+def index():
+    filters = CaseQuery(request.args)
+    team_ids = visible_teams(current_user)
+    base = filters.statement(team_ids)
+    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(filters.page, pages)
+    cases = page_of(filters, base, page)
+    return render_template("cases/index.html", cases=cases, filters=filters, total=total,
+                           page=page, pages=pages, options=filter_options(team_ids))
+
+
+def page_of(filters, base, page):
+    """One page of the list, sorted, with what each row shows loaded in constant queries.
+
+    Two steps: the page's ids, sorted, from the indexes alone; then those rows. Sorting
+    100,000 whole rows to keep 25 would be the slow way."""
+    columns = SORTS[filters.sort]
+    ordered = base
+    if filters.sort == "team":
+        ordered = ordered.join(Team, Team.id == Case.team_id)
+    elif filters.sort == "mediator":
+        ordered = ordered.outerjoin(User, User.id == Case.lead_mediator_id)
+    ordering = [c.asc() if filters.direction == "asc" else c.desc() for c in columns]
+    ids = db.session.execute(
+        ordered.with_only_columns(Case.id).order_by(*ordering)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    if not ids:
+        return []
+    rows = db.session.execute(select(Case).where(Case.id.in_(ids)).options(*LIST_OPTIONS)
+                              ).scalars().unique().all()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids]
+
+
+def filter_options(team_ids):
+    teams = [t for t in current_user.teams if t.id in team_ids]
+    mediators = db.session.execute(
+        select(User).join(User.teams).join(UserRole, UserRole.user_id == User.id)
+        .where(Team.id.in_(team_ids), UserRole.role == MEDIATOR)
+        .order_by(User.full_name)).scalars().unique().all()
+    items = db.session.execute(
+        select(ReferenceItem).where(ReferenceItem.kind.in_((CATEGORY, TERRITORY)))
+        .order_by(ReferenceItem.position, ReferenceItem.label_fr)).scalars().all()
+    return {
+        "teams": teams,
+        "mediators": mediators,
+        "categories": [i for i in items if i.kind == CATEGORY],
+        "territories": [i for i in items if i.kind == TERRITORY],
+    }
+
+
+MINE_LIMIT = 100
+
+
+@bp.route("/mine")
+@requires("work_cases")
+def mine():
+    """My cases: open cases where I am lead or co-mediator, the most pressing first."""
+    urgency_rank = case((Case.urgency == "high", 0), (Case.urgency == "normal", 1), else_=2)
+    status_rank = case({s: i for i, s in enumerate(workflow.STATUSES)}, value=Case.status)
+    mine_only = select(Case).where(Case.status != workflow.CLOSED,
+                                   or_(Case.lead_mediator_id == current_user.id,
+                                       Case.co_mediator_id == current_user.id))
+    total = db.session.execute(select(func.count()).select_from(mine_only.subquery())
+                               ).scalar_one()
+    cases = db.session.execute(
+        mine_only.order_by(urgency_rank, status_rank, Case.received_on, Case.id)
+        .options(*LIST_OPTIONS).limit(MINE_LIMIT)).scalars().unique().all()
+    return render_template("cases/mine.html", cases=cases, total=total, today=date.today())
+
+
+@bp.route("/unassigned")
+@requires("assign_cases")
+def unassigned():
+    """Referrals of my teams waiting for a mediator, oldest first, a page at a time."""
+    managed = [t.id for t in current_user.teams]
+    waiting = select(Case).where(Case.status == workflow.REFERRAL, Case.team_id.in_(managed))
+    total = db.session.execute(select(func.count()).select_from(waiting.subquery())
+                               ).scalar_one()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(_int("page") or 1, 1), pages)
+    cases = db.session.execute(
+        waiting.order_by(Case.received_on, Case.id).options(*LIST_OPTIONS)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().unique().all()
+    return render_template("cases/unassigned.html", cases=cases, total=total, page=page,
+                           pages=pages, today=date.today())
+

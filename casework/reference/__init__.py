@@ -1,0 +1,2 @@
+"""Reference lists an administrator keeps, in French and English: referral sources,
+dispute categories, territories and partner organisations."""
