@@ -56,7 +56,8 @@ def test_username_is_not_case_sensitive(client, org):
 
 
 def test_wrong_password_is_refused_with_a_message(client, org):
-    response = client.submit("/login", {"username": "mona.mediator", "password": "wrong one"})
+    response = client.submit("/login", {"username": "mona.mediator", "password": "wrong one"},
+                             headers={"Accept-Language": "en"})
     assert response.status_code == 401
     assert "Unknown username or wrong password" in response.text
     assert_logged_out(client)
@@ -83,7 +84,7 @@ def test_inactive_user_cannot_log_in(client, make):
     make.user("gone.user", active=False)
     response = client.submit("/login", {"username": "gone.user", "password": PASSWORD})
     assert response.status_code == 401
-    assert "deactivated" in response.text
+    assert "Ce compte est désactivé" in response.text
     assert_logged_out(client)
 
 
