@@ -35,6 +35,7 @@ def init_app(app):
             "language_names": LANGUAGE_NAMES,
         }
 
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["datetime_long"] = datetime_long
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium") \
@@ -48,6 +49,11 @@ DATETIME_PATTERNS = {"fr": "EEEE d MMMM y 'à' H' h 'mm", "en": "EEEE d MMMM y '
 
 def _language():
     return str(get_locale() or "fr")[:2]
+
+
+def colon() -> str:
+    """« : » in French (with a no-break space before), ": " in English."""
+    return "\u00a0: " if _language() == "fr" else ": "
 
 
 def date_long(value):

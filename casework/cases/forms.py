@@ -190,7 +190,9 @@ class AssignForm(FlaskForm):
 class TransitionForm(FlaskForm):
     version = HiddenField()
     outcome = SelectField(_l("Outcome"), choices=[])
-    partner = SelectField(_l("Referred to (partner)"), coerce=int, choices=[])
+    partner = SelectField(_l("Referred to (partner)"), coerce=int, choices=[],
+                          description=_l("When the residents were sent to a partner "
+                                         "organisation."))
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            validators=[Optional(), Length(max=2000)])
 
