@@ -106,3 +106,33 @@ def test_inactive_mediator_cannot_be_assigned(app, client, make, org, refs):
     response = client.submit(f"/cases/{case.reference}/assign", {
         "lead_mediator": str(gone.id), "co_mediator": "0", "version": "1"})
     assert 'id="lead_mediator-error"' in response.text
+
+
+def test_bad_input_on_the_assignment_form(app, client, make, org, refs):
+    case = make.case(org["north"], creator=org["manager"], status="assigned",
+                     lead=org["mediator"])
+    other = make.user("nico.north", roles=["mediator"], teams=[org["north"]])
+    client.login("marc.manager")
+    url = f"/cases/{case.reference}/assign"
+    for data, field in (({"lead_mediator": "0"}, "lead_mediator"),
+                        ({"lead_mediator": "abc"}, "lead_mediator"),
+                        ({"lead_mediator": str(other.id), "reason": "r" * 1001}, "reason"),
+                        ({"lead_mediator": str(other.id), "co_mediator": "-5",
+                          "reason": "x"}, "co_mediator")):
+        response = client.submit(url, {"co_mediator": "0", "version": str(case.version),
+                                       **data})
+        assert response.status_code == 200, data
+        assert f'id="{field}-error"' in response.text, data
+    assert get_case(app, case.reference).lead_mediator_id == org["mediator"].id
+
+
+def test_closed_case_cannot_be_assigned(app, client, make, org, refs):
+    case = make.case(org["north"], creator=org["manager"], status="closed",
+                     lead=org["mediator"])
+    client.login("marc.manager")
+    page = client.get(f"/cases/{case.reference}").text
+    assert f"/cases/{case.reference}/assign" not in page
+    response = client.submit(f"/cases/{case.reference}/assign", {
+        "lead_mediator": str(org["mediator"].id), "co_mediator": "0", "reason": "x",
+        "version": str(case.version)}, headers={"Accept-Language": "en"})
+    assert "reopen it first" in response.text

@@ -84,3 +84,39 @@ def test_demo_data_if_empty_leaves_a_used_database_alone(app, org):
     result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
     assert "not loaded again" in result.output
     assert counts(app) == (4, 2)
+
+
+def test_demo_cases_cover_every_status_in_the_demo_users_team(app):
+    from casework.cases import workflow
+    from casework.cases.models import Case
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        mediator = db.session.execute(select(User).filter_by(username="mediator")).scalar_one()
+        manager = db.session.execute(select(User).filter_by(username="manager")).scalar_one()
+        shared = manager.team_ids & mediator.team_ids
+        cases = db.session.execute(select(Case).where(Case.team_id.in_(shared))).scalars().all()
+        assert {c.status for c in cases} == set(workflow.STATUSES)
+        assert sum(1 for c in cases if c.lead_mediator_id == mediator.id) >= 2
+        every = db.session.execute(select(Case)).scalars().all()
+        assert {c.city for c in every} == {"Lyon", "Saint-Étienne"}
+        addresses = [c.address_key for c in every]
+        assert len(set(addresses)) < len(addresses)  # several cases at the same address
+        assert all(len(c.parties) == 2 and c.events for c in every)
+    count = len(every)
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        assert db.session.execute(select(func.count(Case.id))).scalar_one() == count
+
+
+def test_demo_data_adds_plain_cases_for_benchmarks(app):
+    from casework.cases.models import Case
+
+    result = app.test_cli_runner().invoke(args=["demo-data", "--cases", "120"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        references = db.session.execute(select(Case.reference)).scalars().all()
+        assert len(references) == len(set(references)) >= 120
+    client = app.test_client()
+    client.login("manager", DEMO_PASSWORD)
+    assert client.get("/cases/?q=lyon").status_code == 200

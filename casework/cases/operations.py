@@ -252,7 +252,7 @@ def related_cases(case, team_ids, limit=20):
         lookups.append(select(Party.case_id).where(Party.address_key.in_(addresses)))
     if names:
         lookups.append(select(Party.case_id).where(Party.name_key.in_(names)))
-    ids = set(db.session.execute(union(*lookups).limit(500)).scalars()) - {case.id}
+    ids = set(db.session.execute(union(*lookups).limit(200)).scalars()) - {case.id}
     if not ids:
         return []
     return db.session.execute(
