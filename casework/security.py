@@ -28,11 +28,15 @@ def init_app(app):
     def load_user(session_token):
         """Sessions carry the user's session token, not their id: deactivating the account
         or resetting its password changes the token, which ends every open session."""
+        from sqlalchemy.orm import joinedload
+
         from .auth.models import User
 
+        # One query per request for the user, their teams and roles.
         user = db.session.execute(
             db.select(User).filter_by(session_token=session_token)
-        ).scalar_one_or_none()
+            .options(joinedload(User.teams), joinedload(User.role_rows))
+        ).unique().scalar_one_or_none()
         if user is None or not user.active:
             return None
         return user
