@@ -89,6 +89,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .admin.views import bp as admin_bp
+    from .agenda import bp as agenda_bp
     from .agreements.views import bp as agreements_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
@@ -96,6 +97,7 @@ def register_blueprints(app):
     from .reference.views import bp as reference_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(agenda_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reference_bp, url_prefix="/admin/reference")

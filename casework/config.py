@@ -44,6 +44,9 @@ class Defaults:
 
     # The organisation, as its letters and agreements show it.
     ORGANISATION_NAME = "Association de médiation sociale"
+    ORGANISATION_ADDRESS = "10 rue de la République, 69001 Lyon"
+    ORGANISATION_PHONE = "04 78 00 00 00"
+    ORGANISATION_EMAIL = "mediation@example.org"
 
 
 def _coerce(value: str, default):

@@ -9,8 +9,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, insert, select
 
 from .auth.models import Team, User
-from .cases import operations, workflow
-from .cases.models import Case, CaseCounter, Party, TimelineEvent, case_categories
+from .cases import meetings, operations, workflow
+from .cases.models import (Case, CaseCounter, MeetingPlace, Party, TimelineEvent,
+                          case_categories)
 from .extensions import db
 from .models import clock_at
 from .reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
@@ -200,18 +201,23 @@ class _Story:
         co = next((m for m in self.mediators if m.id != lead.id), None)
         with self.at(days=2, hour=9):
             operations.assign(self.manager, case, lead, co if index % 2 else None)
-        path = {"assigned": [], "mediation": ["start_mediation"],
-                "agreement": ["start_mediation", "draft_agreement"],
-                "follow_up": ["start_mediation", "draft_agreement", "mark_signed"]}
+        if stage == "assigned":
+            return
+        self.contacts(case, lead)  # the first contact starts the mediation
+        path = {"mediation": [], "agreement": ["round_table", "draft_agreement"],
+                "follow_up": ["round_table", "draft_agreement", "mark_signed"]}
         steps = path.get(stage) or {
-            "agreement_respected": ["start_mediation", "draft_agreement", "mark_signed"],
-            "no_agreement": ["start_mediation"],
-            "party_declined": ["start_mediation"],
-            "resolved_before_round_table": ["start_mediation"],
+            "agreement_respected": ["round_table", "draft_agreement", "mark_signed"],
+            "no_agreement": ["round_table_failed"],
         }.get(outcome, [])
+        if stage == "mediation":
+            self.upcoming_round_table(case, lead, co, index)
         for name in steps:
             with self.at(days=6, hour=14):
-                operations.transition(lead, case, name)
+                if name.startswith("round_table"):
+                    self.held_round_table(case, lead, co, agreed=name == "round_table")
+                else:
+                    operations.transition(lead, case, name)
         if stage == "closed":
             reasons = {"agreement_respected": "Suivi à un mois : engagements tenus.",
                        "no_agreement": "Les parties n'ont pas trouvé de terrain d'entente.",
@@ -220,6 +226,53 @@ class _Story:
             with self.at(days=12, hour=16):
                 operations.transition(lead, case, "close", outcome=outcome,
                                       reason=reasons.get(outcome, ""))
+
+
+    def contacts(self, case, lead):
+        complainant, respondent = case.parties[0], case.parties[1]
+        with self.at(days=1, hour=10):
+            meetings.log_intervention(
+                lead, case, kind="phone", at=_moment(self.day, 10), duration_minutes=20,
+                summary="Premier appel : la demandeuse décrit la situation et accepte la "
+                        "médiation.",
+                notes="Se dit fatiguée par la situation ; souhaite un échange apaisé.",
+                mediators=[lead], parties=[complainant])
+        with self.at(days=3, hour=17):
+            meetings.log_intervention(
+                lead, case, kind="home_visit", at=_moment(self.day, 17),
+                duration_minutes=45,
+                summary="Visite à domicile de l'autre partie, qui donne sa version.",
+                notes="Ignorait la gêne occasionnée ; ouvert à une rencontre.",
+                mediators=[lead], parties=[respondent])
+
+    def _place(self, case):
+        places = db.session.execute(select(MeetingPlace).order_by(MeetingPlace.id)
+                                    ).scalars().all()
+        if case.city == "Saint-Étienne":
+            return places[-1]
+        return places[1] if case.postcode == "69008" else places[0]
+
+    def held_round_table(self, case, lead, co, agreed):
+        starts = _moment(self.day, 16)  # 17 h or 18 h in Paris
+        people = [m for m in (lead, co) if m]
+        table = meetings.schedule_round_table(
+            lead, case, starts_at=starts, duration_minutes=90, place=self._place(case),
+            mediators=people, invited=case.parties, allow_double_booking=True)
+        meetings.record_round_table(
+            lead, table, table.version, status="held", attended=case.parties,
+            outcome="agreement" if agreed else "no_agreement",
+            minutes="Chacun a pu s'exprimer. " + (
+                "Les parties conviennent d'horaires de calme et de se parler d'abord."
+                if agreed else "Les positions restent éloignées."))
+
+    def upcoming_round_table(self, case, lead, co, index):
+        day = date.today() + timedelta(days=3 + index % 9)
+        with self.at(days=0, hour=11):
+            meetings.schedule_round_table(
+                lead, case, starts_at=_moment(day, 16 + index % 2),
+                duration_minutes=90, place=self._place(case),
+                mediators=[m for m in (lead, co) if m], invited=case.parties,
+                allow_double_booking=True)
 
 
 def load_bulk(count: int, seed: int = 7) -> int:

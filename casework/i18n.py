@@ -36,6 +36,7 @@ def init_app(app):
         }
 
     app.jinja_env.globals["colon"] = colon
+    app.jinja_env.filters["month_name"] = lambda value: format_date(value, "LLLL y")
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["datetime_long"] = datetime_long
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium") \

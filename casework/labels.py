@@ -98,6 +98,29 @@ LANGUAGE_LABELS = {
     "other": _l("Other language"),
 }
 
+INTERVENTION_KIND_LABELS = {
+    "phone": _l("Phone call"),
+    "home_visit": _l("Home visit"),
+    "office": _l("Office meeting"),
+    "door_to_door": _l("Door-to-door"),
+    "letter_email": _l("Letter or e-mail"),
+    "partner_meeting": _l("Meeting with a partner"),
+}
+
+ROUND_TABLE_STATUS_LABELS = {
+    "scheduled": _l("Scheduled"),
+    "held": _l("Held"),
+    "postponed": _l("Postponed"),
+    "cancelled": _l("Cancelled"),
+}
+
+ROUND_TABLE_OUTCOME_LABELS = {
+    "agreement": _l("Agreement reached"),
+    "partial_agreement": _l("Partial agreement"),
+    "no_agreement": _l("No agreement"),
+    "another_session": _l("Another session needed"),
+}
+
 NEXT_STEP_LABELS = {
     "referral": _l("assign a mediator"),
     "assigned": _l("contact each party"),
@@ -117,6 +140,9 @@ EVENT_LABELS = {
     "transition": _l("Status changed"),
     "closed": _l("Case closed"),
     "reopened": _l("Case reopened"),
+    "intervention": _l("Intervention logged"),
+    "round_table_scheduled": _l("Round table scheduled"),
+    "round_table_recorded": _l("Round table recorded"),
 }
 
 FIELD_LABELS = {
@@ -156,6 +182,12 @@ FIELD_LABELS = {
     "consent_on": _l("Consent recorded on"),
     "consent_method": _l("Consent given how"),
     "party": _l("Party"),
+    "intervention_kind": _l("Kind of contact"),
+    "at": _l("When"),
+    "starts_at": _l("When"),
+    "place": _l("Place"),
+    "round_table_status": _l("Round table"),
+    "round_table_outcome": _l("Outcome"),
 }
 
 # Which mapping names the values of a field, on the timeline.
@@ -169,6 +201,9 @@ VALUE_LABELS = {
     "consent": CONSENT_LABELS,
     "consent_method": CONSENT_METHOD_LABELS,
     "language": LANGUAGE_LABELS,
+    "intervention_kind": INTERVENTION_KIND_LABELS,
+    "round_table_status": ROUND_TABLE_STATUS_LABELS,
+    "round_table_outcome": ROUND_TABLE_OUTCOME_LABELS,
 }
 
 
@@ -178,6 +213,15 @@ def change_value(field, value):
         return "—"
     if isinstance(value, bool):
         return _l("yes") if value else _l("no")
+    if field in ("at", "starts_at") and isinstance(value, str):
+        from datetime import datetime
+
+        from .i18n import datetime_long
+
+        try:
+            return datetime_long(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     mapping = VALUE_LABELS.get(field)
     if mapping is not None and value in mapping:
         return mapping[value]
@@ -216,5 +260,8 @@ def init_app(app):
         "language_labels": LANGUAGE_LABELS,
         "event_labels": EVENT_LABELS,
         "next_steps": NEXT_STEP_LABELS,
+        "intervention_kind_labels": INTERVENTION_KIND_LABELS,
+        "round_table_status_labels": ROUND_TABLE_STATUS_LABELS,
+        "round_table_outcome_labels": ROUND_TABLE_OUTCOME_LABELS,
         "field_labels": FIELD_LABELS,
     })

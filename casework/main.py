@@ -50,7 +50,7 @@ def language_switcher():
 
 def public_endpoints():
     return {"auth.login", "auth.logout", "main.set_language", "main.health", "static",
-            "bootstrap.static"}
+            "bootstrap.static", "agenda.feed"}
 
 
 @bp.before_app_request

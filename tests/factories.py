@@ -102,3 +102,12 @@ def case(team, *, creator=None, status="referral", received_on=None, street="12 
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def place(name="Salle de réunion — Maison des associations", address="12 rue Garibaldi, 69008 Lyon"):
+    from casework.cases.models import MeetingPlace
+
+    item = MeetingPlace(name=name, address=address)
+    db.session.add(item)
+    db.session.commit()
+    return item

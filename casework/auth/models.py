@@ -79,6 +79,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
+    # The secret of the personal calendar feed; renewing it revokes the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     teams: Mapped[list[Team]] = relationship(
         secondary=user_teams, back_populates="members", order_by=Team.name, lazy="selectin"

@@ -13,7 +13,8 @@ from ..permissions import can, get_case_or_404, requires, visible_teams
 from ..reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
 from . import operations, workflow
 from .forms import AssignForm, CaseForm, PartyForm, ReferralForm, TransitionForm
-from .models import Case, Party, TimelineEvent
+from ..models import utcnow
+from .models import Case, Intervention, Party, RoundTable, TimelineEvent
 
 bp = Blueprint("cases", __name__)
 
@@ -119,12 +120,23 @@ def show(reference):
         .options(joinedload(TimelineEvent.actor)).order_by(TimelineEvent.id.desc())
     ).scalars().all()
     related = operations.related_cases(case, visible_teams(current_user))
+    interventions = db.session.execute(
+        select(Intervention).where(Intervention.case_id == case.id)
+        .options(selectinload(Intervention.mediators), selectinload(Intervention.parties))
+        .order_by(Intervention.at.desc())).scalars().all()
+    round_tables = db.session.execute(
+        select(RoundTable).where(RoundTable.case_id == case.id)
+        .options(joinedload(RoundTable.place), selectinload(RoundTable.mediators),
+                 selectinload(RoundTable.invited), selectinload(RoundTable.attended))
+        .order_by(RoundTable.starts_at.desc())).scalars().all()
     may_change = can(current_user, "change", case)
     steps = [t for t in workflow.transitions_from(case.status)
              if can(current_user, "reopen" if t.manager_only else "change", case)]
     return render_template("cases/show.html", case=case, events=events, related=related,
                            may_change=may_change, may_assign=can(current_user, "assign", case),
-                           steps=steps)
+                           steps=steps, interventions=interventions, round_tables=round_tables,
+                           confidential=can(current_user, "read_confidential", case),
+                           now=utcnow())
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -340,4 +352,4 @@ def _status_label(status):
     return STATUS_LABELS[status]
 
 
-from . import lists  # noqa: E402,F401  (the list pages share this blueprint)
+from . import lists, meeting_views  # noqa: E402,F401  (their pages share this blueprint)

@@ -67,6 +67,15 @@ DEFAULT_PARTNERS = [
 ]
 
 
+# Where round tables are held.
+DEFAULT_PLACES = [
+    ("Salle de réunion de l'association", "10 rue de la République, 69001 Lyon"),
+    ("Centre social Mermoz — salle 2", "5 rue Pierre Delore, 69008 Lyon"),
+    ("Maison de quartier de la Duchère", "237 rue des Érables, 69009 Lyon"),
+    ("Antenne de Saint-Étienne — salle de médiation", "14 rue Beaubrun, 42000 Saint-Étienne"),
+]
+
+
 def load_defaults() -> int:
     """Add what is missing of the default lists (matched by code, partners by name)."""
     created = 0
@@ -87,6 +96,13 @@ def load_defaults() -> int:
         if name not in names:
             db.session.add(Partner(name=name, kind_fr=kind_fr, kind_en=kind_en,
                                    address=address, phone=phone, email=""))
+            created += 1
+    from ..cases.models import MeetingPlace
+
+    place_names = set(db.session.execute(select(MeetingPlace.name)).scalars())
+    for name, address in DEFAULT_PLACES:
+        if name not in place_names:
+            db.session.add(MeetingPlace(name=name, address=address))
             created += 1
     db.session.commit()
     if created:

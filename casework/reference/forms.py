@@ -47,3 +47,10 @@ class PartnerForm(FlaskForm):
 
         if field.data and email_problem(field.data):
             raise ValidationError(email_problem(field.data))
+
+
+class PlaceForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip],
+                       validators=[DataRequired(required_message()), Length(max=160)],
+                       description=_l("E.g. Salle de réunion de l'association."))
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=250)])

@@ -73,3 +73,30 @@ def set_partner_active(actor, partner, active: bool):
     db.session.commit()
     log.info("partner %s %s by account %s", partner.id,
              "activated" if active else "deactivated", actor.id)
+
+
+def save_place(actor, place, *, name, address=""):
+    """Create (``place`` None) or change a meeting place for round tables."""
+    from ..cases.models import MeetingPlace
+
+    taken = select(MeetingPlace.id).where(func.lower(MeetingPlace.name) == name.lower())
+    if place is not None:
+        taken = taken.where(MeetingPlace.id != place.id)
+    if db.session.execute(taken).first():
+        raise OperationError(_l("A place with this name already exists."), field="name")
+    created = place is None
+    if created:
+        place = MeetingPlace()
+        db.session.add(place)
+    place.name, place.address = name, address or ""
+    db.session.commit()
+    log.info("meeting place %s %s by account %s", place.id,
+             "created" if created else "changed", actor.id)
+    return place
+
+
+def set_place_active(actor, place, active: bool):
+    place.active = active
+    db.session.commit()
+    log.info("meeting place %s %s by account %s", place.id,
+             "activated" if active else "deactivated", actor.id)

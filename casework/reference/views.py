@@ -134,3 +134,52 @@ def set_partner_active(partner_id):
           _("%(label)s is no longer offered; the cases that use it keep it.",
             label=partner.name), "success")
     return redirect(url_for("reference.partners"))
+
+
+@bp.route("/places")
+@requires("manage_reference")
+def places():
+    from ..cases.models import MeetingPlace
+
+    rows = db.session.execute(select(MeetingPlace).order_by(MeetingPlace.name)).scalars().all()
+    return render_template("reference/places.html", places=rows)
+
+
+@bp.route("/places/new", methods=["GET", "POST"])
+@bp.route("/places/<int:place_id>", methods=["GET", "POST"])
+@requires("manage_reference")
+def edit_place(place_id=None):
+    from ..cases.models import MeetingPlace
+    from .forms import PlaceForm
+
+    place = None
+    if place_id is not None:
+        place = db.session.get(MeetingPlace, place_id)
+        if place is None:
+            abort(404)
+    form = PlaceForm(obj=place)
+    if form.validate_on_submit():
+        try:
+            place = operations.save_place(current_user, place, name=form.name.data,
+                                          address=form.address.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Saved: %(label)s.", label=place.name), "success")
+            return redirect(url_for("reference.places"))
+    return render_template("reference/place_form.html", form=form, place=place)
+
+
+@bp.route("/places/<int:place_id>/active", methods=["POST"])
+@requires("manage_reference")
+def set_place_active(place_id):
+    from ..cases.models import MeetingPlace
+
+    place = db.session.get(MeetingPlace, place_id)
+    if place is None:
+        abort(404)
+    operations.set_place_active(current_user, place, request.form.get("active") == "1")
+    flash(_("%(label)s is offered again.", label=place.name) if place.active else
+          _("%(label)s is no longer offered; the cases that use it keep it.",
+            label=place.name), "success")
+    return redirect(url_for("reference.places"))

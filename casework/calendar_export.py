@@ -1,0 +1,51 @@
+"""Round tables as iCalendar: one event per session, or a user's whole feed.
+
+Pure: data in, bytes out. The events carry no resident's name: only the case reference
+and the place, so that a phone's calendar leaks nothing about the parties."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+PRODID = "-//Casework//Round tables//FR"
+
+
+@dataclass
+class Session:
+    uid: str
+    reference: str
+    starts_at: datetime  # aware
+    ends_at: datetime
+    place: str
+    status: str  # scheduled, held, postponed, cancelled
+    url: str = ""
+
+
+def _title(session, language):
+    return (f"Table ronde — dossier {session.reference}" if language == "fr"
+            else f"Round table — case {session.reference}")
+
+
+def calendar(sessions, *, zone="Europe/Paris", language="fr", name="Casework") -> bytes:
+    tz = ZoneInfo(zone)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", zone)
+    for session in sessions:
+        event = Event()
+        event.add("uid", session.uid)
+        event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+        event.add("dtstart", session.starts_at.astimezone(tz))
+        event.add("dtend", session.ends_at.astimezone(tz))
+        event.add("summary", _title(session, language))
+        event.add("location", session.place)
+        event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
+        if session.url:
+            event.add("url", session.url)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,187 @@
+"""Interventions and round tables on the case page: log, schedule, record, print the
+invitations, download the session to a calendar."""
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import calendar_export
+from ..auth.models import User
+from ..extensions import db
+from ..forms import choices
+from ..models import today, utcnow
+from ..permissions import get_case_or_404
+from . import letters, meetings, operations
+from .meeting_forms import (InterventionForm, RecordRoundTableForm, RoundTableForm, to_local,
+                            to_utc)
+from .models import MeetingPlace, Party, RoundTable
+from .views import CASE_PAGE_OPTIONS, bp, conflict, show_error
+
+
+def _chosen(model, ids):
+    if not ids:
+        return []
+    return db.session.execute(select(model).where(model.id.in_(ids))).scalars().all()
+
+
+def _team_mediators(case):
+    return operations.eligible_mediators(case)
+
+
+@bp.route("/<reference>/interventions/new", methods=["GET", "POST"])
+def new_intervention(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    form = InterventionForm()
+    form.set_people(_team_mediators(case), case.parties)
+    if request.method == "GET":
+        form.mediators.data = [current_user.id]
+        form.moment.data = to_local(utcnow()).time().replace(second=0,
+                                                                        microsecond=0)
+    if form.validate_on_submit():
+        try:
+            meetings.log_intervention(
+                current_user, case, kind=form.kind.data,
+                at=to_utc(form.day.data, form.moment.data),
+                duration_minutes=form.duration_minutes.data, summary=form.summary.data,
+                notes=form.notes.data, mediators=_chosen(User, form.mediators.data),
+                parties=_chosen(Party, form.parties.data))
+        except operations.OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Intervention logged."), "success")
+            if request.form.get("another"):
+                return redirect(url_for("cases.new_intervention", reference=reference))
+            return redirect(url_for("cases.show", reference=reference) + "#interventions")
+    return render_template("cases/intervention.html", form=form, case=case)
+
+
+def _places():
+    return db.session.execute(select(MeetingPlace).where(MeetingPlace.active.is_(True))
+                              .order_by(MeetingPlace.name)).scalars().all()
+
+
+@bp.route("/<reference>/round-tables/new", methods=["GET", "POST"])
+def new_round_table(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    form = RoundTableForm()
+    form.set_people(_team_mediators(case), case.parties, party_fields=("invited",))
+    form.set_places(_places())
+    clashes = []
+    if request.method == "GET":
+        form.mediators.data = [m for m in (case.lead_mediator_id, case.co_mediator_id) if m]
+        form.invited.data = [p.id for p in case.parties]
+    if form.validate_on_submit():
+        try:
+            table = meetings.schedule_round_table(
+                current_user, case, starts_at=to_utc(form.day.data, form.moment.data),
+                duration_minutes=form.duration_minutes.data,
+                place=db.session.get(MeetingPlace, form.place.data) if form.place.data
+                else None,
+                place_text=form.place_text.data, mediators=_chosen(User, form.mediators.data),
+                invited=_chosen(Party, form.invited.data),
+                allow_double_booking=form.confirm_double_booking.data)
+        except meetings.DoubleBooking as error:
+            clashes = error.clashes
+        except operations.OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Round table scheduled. Print the invitations from the case page."),
+                  "success")
+            return redirect(url_for("cases.show", reference=reference)
+                            + f"#round-table-{table.id}")
+    return render_template("cases/round_table.html", form=form, case=case, clashes=clashes)
+
+
+def get_round_table_or_404(case, table_id):
+    table = db.session.get(RoundTable, table_id)
+    if table is None or table.case_id != case.id:
+        abort(404)
+    return table
+
+
+@bp.route("/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
+def record_round_table(reference, table_id):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    table = get_round_table_or_404(case, table_id)
+    form = RecordRoundTableForm()
+    form.attended.choices = choices([(p.id, p.display_name) for p in case.parties])
+    if request.method == "GET":
+        form.version.data = table.version
+        form.status.data = table.status if table.status != "scheduled" else "held"
+        form.attended.data = [p.id for p in (table.attended or table.invited)]
+        form.outcome.data = table.outcome or ""
+        form.minutes.data = table.minutes
+        form.status_reason.data = table.status_reason
+    if form.validate_on_submit():
+        try:
+            meetings.record_round_table(
+                current_user, table, form.version.data, status=form.status.data,
+                status_reason=form.status_reason.data,
+                attended=_chosen(Party, form.attended.data), outcome=form.outcome.data or None,
+                minutes=form.minutes.data)
+        except operations.EditConflict as error:
+            return conflict(form, error, table, "cases/record_round_table.html", case=case,
+                            table=table)
+        except operations.OperationError as error:
+            show_error(form, error)
+        else:
+            if table.outcome == "agreement":
+                flash(_("Agreement reached: draft the agreement protocol now."), "success")
+                return redirect(url_for("cases.show", reference=reference) + "#next-title")
+            flash(_("Round table recorded."), "success")
+            return redirect(url_for("cases.show", reference=reference)
+                            + f"#round-table-{table.id}")
+    return render_template("cases/record_round_table.html", form=form, case=case, table=table)
+
+
+def _session(table):
+    return calendar_export.Session(
+        uid=f"round-table-{table.id}@casework", reference=table.case.reference,
+        starts_at=table.starts_at, ends_at=table.ends_at, place=table.place_label,
+        status=table.status, url=url_for("cases.show", reference=table.case.reference,
+                                         _external=True))
+
+
+@bp.route("/<reference>/round-tables/<int:table_id>.ics")
+def round_table_ics(reference, table_id):
+    case = get_case_or_404(reference, "read")
+    table = get_round_table_or_404(case, table_id)
+    body = calendar_export.calendar([_session(table)],
+                                    zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="table-ronde-{case.reference}.ics"'})
+
+
+@bp.route("/<reference>/round-tables/<int:table_id>/invitations/<int:party_id>.docx")
+def invitation(reference, table_id, party_id):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    table = get_round_table_or_404(case, table_id)
+    party = next((p for p in table.invited if p.id == party_id), None)
+    if party is None:
+        abort(404)
+    config = current_app.config
+    mediator = (table.mediators or [current_user])[0]
+    body = letters.invitation(
+        letters.Organisation(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
+                             config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"]),
+        letters.Addressee(party.civility, party.first_name, party.last_name,
+                          party_address_lines(party, case), party.language),
+        letters.Meeting(case.reference, to_local(table.starts_at), table.duration_minutes,
+                        table.place_label, mediator.full_name, config["ORGANISATION_PHONE"]),
+        today=today())
+    filename = f"invitation-{case.reference}-{party.id}.docx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
+                    "wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def party_address_lines(party, case):
+    """The postal lines of a party; the case's address when theirs was not given."""
+    source = party if party.street else case
+    details = ", ".join(x for x in (source.building,
+                                    f"esc. {source.staircase}" if source.staircase else "",
+                                    source.floor) if x)
+    return [line for line in (details, source.street,
+                              f"{source.postcode} {source.city}".strip()) if line]
+

@@ -1,0 +1,166 @@
+"""Interventions and round tables: the operations that log contacts and hold sessions.
+Like every operation, each checks the rules, writes, and appends to the case's timeline."""
+import logging
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+
+from ..auth.models import User
+from ..extensions import db
+from . import workflow
+from .models import Intervention, RoundTable, round_table_mediators
+from .operations import OperationError, _check_version, _commit_with_version_check, _denied
+from .operations import record_event
+
+log = logging.getLogger(__name__)
+
+
+def _case_people(case, mediators, parties):
+    """Mediators must be mediators of the case's team; parties must be the case's."""
+    party_ids = {p.id for p in case.parties}
+    if any(p.id not in party_ids for p in parties):
+        raise OperationError(_l("Choose among the parties of this case."), field="parties")
+    if not mediators:
+        raise OperationError(_l("Choose at least one mediator."), field="mediators")
+
+
+def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes="",
+                     mediators=(), parties=()):
+    """Log a contact. The first one on an ``assigned`` case starts the mediation."""
+    _denied(actor, "change", case)
+    _case_people(case, mediators, parties)
+    intervention = Intervention(case=case, kind=kind, at=at, duration_minutes=duration_minutes,
+                                summary=summary, notes=notes or "", created_by_id=actor.id,
+                                mediators=list(mediators), parties=list(parties))
+    db.session.add(intervention)
+    db.session.flush()
+    record_event(case, actor, "intervention",
+                 [("intervention_kind", None, kind), ("at", None, at.isoformat(timespec="minutes"))])
+    if case.status == workflow.ASSIGNED:
+        case.status = workflow.MEDIATION
+        record_event(case, actor, "transition",
+                     [("status", workflow.ASSIGNED, workflow.MEDIATION)])
+    db.session.commit()
+    log.info("intervention %s logged on case %s by account %s", intervention.id,
+             case.reference, actor.id)
+    return intervention
+
+
+def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=None):
+    """Scheduled round tables that overlap this slot with one of these mediators or in this
+    place: [(round table, "mediator" | "place", who or what)]."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    overlap = and_(RoundTable.starts_at < ends_at, RoundTable.ends_at > starts_at,
+                   RoundTable.status == "scheduled")
+    if exclude_id:
+        overlap = and_(overlap, RoundTable.id != exclude_id)
+    mediator_ids = [m.id for m in mediators]
+    conditions = []
+    if mediator_ids:
+        conditions.append(RoundTable.id.in_(
+            select(round_table_mediators.c.round_table_id)
+            .where(round_table_mediators.c.user_id.in_(mediator_ids))))
+    if place is not None:
+        conditions.append(RoundTable.place_id == place.id)
+    if not conditions:
+        return []
+    clashes = []
+    for other in db.session.execute(select(RoundTable).where(overlap, or_(*conditions))
+                                    .order_by(RoundTable.starts_at)).scalars():
+        for mediator in other.mediators:
+            if mediator.id in mediator_ids:
+                clashes.append((other, "mediator", mediator.full_name))
+        if place is not None and other.place_id == place.id:
+            clashes.append((other, "place", place.name))
+    return clashes
+
+
+def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None,
+                         place_text="", mediators=(), invited=(), allow_double_booking=False):
+    """Schedule a round table. Overlaps with the mediators' or the room's other sessions
+    are refused unless ``allow_double_booking`` (the user saw the warning)."""
+    _denied(actor, "change", case)
+    if not case.is_open:
+        raise OperationError(_l("The case is closed."))
+    _case_people(case, mediators, invited)
+    if place is None and not (place_text or "").strip():
+        raise OperationError(_l("Choose a place from the list or type one."), field="place")
+    clashes = double_bookings(starts_at, duration_minutes, mediators, place)
+    if clashes and not allow_double_booking:
+        raise DoubleBooking(clashes)
+    table = RoundTable(case=case, starts_at=starts_at, duration_minutes=duration_minutes,
+                       ends_at=starts_at + timedelta(minutes=duration_minutes), place=place,
+                       place_text=(place_text or "").strip() if place is None else "",
+                       mediators=list(mediators), invited=list(invited),
+                       created_by_id=actor.id)
+    db.session.add(table)
+    db.session.flush()
+    record_event(case, actor, "round_table_scheduled",
+                 [("starts_at", None, starts_at.isoformat(timespec="minutes")),
+                  ("place", None, table.place_label)])
+    if case.status == workflow.ASSIGNED:
+        case.status = workflow.MEDIATION
+        record_event(case, actor, "transition",
+                     [("status", workflow.ASSIGNED, workflow.MEDIATION)])
+    db.session.commit()
+    log.info("round table %s scheduled on case %s by account %s", table.id, case.reference,
+             actor.id)
+    return table
+
+
+class DoubleBooking(OperationError):
+    """The slot overlaps another session of a mediator or of the room."""
+
+    def __init__(self, clashes):
+        super().__init__(_l("This slot overlaps other round tables."), field="starts_at")
+        self.clashes = clashes
+
+
+def record_round_table(actor, table, version, *, status, status_reason="", attended=(),
+                       outcome=None, minutes=""):
+    """Record what happened: held (who came, the outcome, the minutes), postponed or
+    cancelled (with the reason)."""
+    case = table.case
+    _denied(actor, "change", case)
+    _check_version(table, version)
+    if status in ("postponed", "cancelled") and not (status_reason or "").strip():
+        raise OperationError(_l("Say why."), field="status_reason")
+    if status == "held" and outcome is None:
+        raise OperationError(_l("Choose the outcome of the round table."), field="outcome")
+    party_ids = {p.id for p in case.parties}
+    if any(p.id not in party_ids for p in attended):
+        raise OperationError(_l("Choose among the parties of this case."), field="attended")
+    old_status = table.status
+    table.status = status
+    table.status_reason = (status_reason or "").strip()
+    table.attended = list(attended) if status == "held" else []
+    table.outcome = outcome if status == "held" else None
+    table.minutes = minutes or ""
+    record_event(case, actor, "round_table_recorded",
+                 [("round_table_status", old_status, status),
+                  ("round_table_outcome", None, table.outcome)], reason=table.status_reason)
+    _commit_with_version_check()
+    log.info("round table %s recorded as %s by account %s", table.id, status, actor.id)
+    return table
+
+
+def intervention_counts(team_ids, start, end):
+    """Interventions between ``start`` and ``end`` (UTC datetimes) in these teams: per kind,
+    per mediator, and the total — the figures reported to funders."""
+    from .models import Case, intervention_mediators
+
+    in_period = and_(Intervention.at >= start, Intervention.at < end,
+                     Case.team_id.in_(team_ids))
+    by_kind = dict(db.session.execute(
+        select(Intervention.kind, func.count(Intervention.id)).join(Case)
+        .where(in_period).group_by(Intervention.kind)).all())
+    by_mediator = db.session.execute(
+        select(User.full_name, func.count(Intervention.id))
+        .select_from(Intervention).join(Case)
+        .join(intervention_mediators,
+              intervention_mediators.c.intervention_id == Intervention.id)
+        .join(User, User.id == intervention_mediators.c.user_id)
+        .where(in_period).group_by(User.full_name).order_by(User.full_name)).all()
+    total = sum(by_kind.values())
+    return {"by_kind": by_kind, "by_mediator": by_mediator, "total": total}
