@@ -90,6 +90,11 @@ STAGES = [
 ]
 
 
+def working_day(day: date) -> date:
+    """Mediators meet residents on weekdays: a Saturday or Sunday becomes the Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def _moment(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 15), tzinfo=timezone.utc)
 
@@ -162,7 +167,7 @@ class _Story:
         self.manager, self.mediators, self.day = manager, mediators, received
 
     def at(self, days=0, hour=9):
-        self.day = min(self.day + timedelta(days=days), date.today())
+        self.day = min(working_day(self.day + timedelta(days=days)), date.today())
         return clock_at(_moment(self.day, hour))
 
     def referral(self, team, address, territory, source, category, description, stage,
@@ -266,7 +271,7 @@ class _Story:
                 if agreed else "Les positions restent éloignées."))
 
     def upcoming_round_table(self, case, lead, co, index):
-        day = date.today() + timedelta(days=3 + index % 9)
+        day = working_day(date.today() + timedelta(days=3 + index % 9))
         with self.at(days=0, hour=11):
             meetings.schedule_round_table(
                 lead, case, starts_at=_moment(day, 16 + index % 2),

@@ -44,7 +44,6 @@ TEXT = {
                     "distinguées."),
         "civility": {"mme": "Madame", "m": "Monsieur", "": "Madame, Monsieur"},
         "signature": "Le service de médiation",
-        "mediator_title": "Médiateur",
         "honorific": {"mme": "Madame", "m": "Monsieur", "": ""},
     },
     "en": {
@@ -73,7 +72,6 @@ TEXT = {
         "closing": "Yours sincerely,",
         "civility": {"mme": "", "m": "", "": ""},
         "signature": "The mediation service",
-        "mediator_title": "Mediator",
         "honorific": {"mme": "Mrs", "m": "Mr", "": ""},
     },
 }
@@ -161,8 +159,7 @@ def invitation(organisation: Organisation, addressee: Addressee, meeting: Meetin
 
     city = organisation.address.split(",")[-1].strip().lstrip("0123456789 ") or ""
     dated = document.add_paragraph(text["made_in"].format(
-        city=city, today=format_date(today, "EEEE d MMMM y" if language == "fr"
-                                     else "d MMMM y", locale=language)))
+        city=city, today=format_date(today, "d MMMM y", locale=language)))
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph(text["reference"].format(reference=meeting.reference))
     subject = document.add_paragraph()
@@ -174,6 +171,8 @@ def invitation(organisation: Organisation, addressee: Addressee, meeting: Meetin
 
     details = document.add_table(rows=3, cols=2)
     details.style = "Table Grid"
+    details.autofit = False
+    details.columns[0].width, details.columns[1].width = Cm(4.5), Cm(12.5)
     for row, (label, value) in zip(details.rows, (
             (text["when"], when(meeting.starts_at, language)),
             (text["where"], meeting.place),
@@ -196,7 +195,7 @@ def invitation(organisation: Organisation, addressee: Addressee, meeting: Meetin
     signature = document.add_paragraph()
     signature.paragraph_format.left_indent = Cm(9.5)
     signature.add_run(meeting.mediator_name).bold = True
-    signature.add_run(f"\n{text['mediator_title']}\n{text['signature']}")
+    signature.add_run(f"\n{text['signature']}")
 
     buffer = io.BytesIO()
     document.save(buffer)

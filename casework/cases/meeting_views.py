@@ -66,9 +66,11 @@ def new_round_table(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     form = RoundTableForm()
     form.set_people(_team_mediators(case), case.parties, party_fields=("invited",))
-    form.set_places(_places())
+    places = _places()
+    form.set_places(places)
     clashes = []
     if request.method == "GET":
+        form.place.data = places[0].id if places else 0
         form.mediators.data = [m for m in (case.lead_mediator_id, case.co_mediator_id) if m]
         form.invited.data = [p.id for p in case.parties]
     if form.validate_on_submit():
@@ -161,7 +163,9 @@ def invitation(reference, table_id, party_id):
     if party is None:
         abort(404)
     config = current_app.config
-    mediator = (table.mediators or [current_user])[0]
+    # The case's lead mediator signs, when they take part; else the first of the session.
+    mediator = next((m for m in table.mediators if m.id == case.lead_mediator_id),
+                    (table.mediators or [current_user])[0])
     body = letters.invitation(
         letters.Organisation(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
                              config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"]),
