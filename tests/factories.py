@@ -111,3 +111,19 @@ def place(name="Salle de réunion — Maison des associations", address="12 rue 
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7):
+    from datetime import datetime, timedelta, timezone
+
+    from casework.cases.models import Case, RoundTable
+
+    case = db.session.get(Case, case.id)
+    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
+    table = RoundTable(case=case, starts_at=starts, ends_at=starts + timedelta(minutes=90),
+                       duration_minutes=90, place_text=place_text,
+                       mediators=[db.session.get(User, m.id) for m in mediators],
+                       invited=list(case.parties), created_by_id=mediators[0].id)
+    db.session.add(table)
+    db.session.commit()
+    return table

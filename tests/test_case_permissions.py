@@ -1,9 +1,9 @@
 """Who may see and change which case: every role × every case route × own / other team.
 A case of another team answers 404, exactly as a case that does not exist."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from casework.cases.models import Case
+from casework.cases.models import Case, Intervention, RoundTable
 from casework.extensions import db
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"
@@ -17,6 +17,11 @@ ROUTES = [
     ("/cases/{ref}/steps/start_mediation", CHANGE),
     ("/cases/{ref}/steps/close", CHANGE),
     ("/cases/{ref}/assign", ASSIGN),
+    ("/cases/{ref}/interventions/new", CHANGE),
+    ("/cases/{ref}/round-tables/new", CHANGE),
+    ("/cases/{ref}/round-tables/{table}", CHANGE),
+    ("/cases/{ref}/round-tables/{table}/invitations/{party}.docx", CHANGE),
+    ("/cases/{ref}/round-tables/{table}.ics", READ),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.
@@ -36,7 +41,12 @@ def world(make, org, refs):
     make.user("sue.south", roles=["manager"], teams=[org["south"]])
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
-    return {"case": case, "party": case.parties[0]}
+    table = make.round_table(case, [org["mediator"]])
+    return {"case": case, "party": case.parties[0], "table": table}
+
+
+def url_is_download(route):
+    return route.endswith((".docx", ".ics"))
 
 
 def expected(username, need, method):
@@ -50,19 +60,21 @@ def expected(username, need, method):
 @pytest.mark.parametrize("route, need", ROUTES, ids=[r[0] for r in ROUTES])
 def test_get_matrix(client, world, username, route, need):
     client.login(username)
-    url = route.format(ref=world["case"].reference, party=world["party"].id)
+    url = route.format(ref=world["case"].reference, party=world["party"].id,
+                       table=world["table"].id)
     assert client.get(url).status_code == expected(username, need, "GET")
 
 
 @pytest.mark.parametrize("username", sorted(RIGHTS))
 @pytest.mark.parametrize("route, need", ROUTES, ids=[r[0] for r in ROUTES])
 def test_post_matrix_refused_changes_nothing(app, client, world, username, route, need):
-    if need == READ:
-        pytest.skip("the case page answers GET only")
+    if need == READ or url_is_download(route):
+        pytest.skip("answers GET only")
     if expected(username, need, "POST") == 200:
         pytest.skip("allowed: the behaviour is tested with each route")
     client.login(username)
-    url = route.format(ref=world["case"].reference, party=world["party"].id)
+    url = route.format(ref=world["case"].reference, party=world["party"].id,
+                       table=world["table"].id)
     token = client.csrf_token("/account")
     response = client.post(url, data={"csrf_token": token, "street": "Changed",
                                       "last_name": "Changed", "lead_mediator": "1",
@@ -71,6 +83,8 @@ def test_post_matrix_refused_changes_nothing(app, client, world, username, route
     with app.app_context():
         case = db.session.execute(select(Case)).scalar_one()
         assert case.street == "12 rue Garibaldi" and case.status == "assigned"
+        assert db.session.execute(select(func.count(RoundTable.id))).scalar_one() == 1
+        assert db.session.execute(select(func.count(Intervention.id))).scalar_one() == 0
         assert case.parties[0].last_name == "Dupont" and len(case.parties) == 1
 
 
@@ -118,6 +132,7 @@ def test_assignment_queue_is_for_managers(client, world):
 
 def test_visitors_are_sent_to_the_login_page(client, world):
     for route, _ in ROUTES:
-        url = route.format(ref=world["case"].reference, party=world["party"].id)
+        url = route.format(ref=world["case"].reference, party=world["party"].id,
+                       table=world["table"].id)
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
