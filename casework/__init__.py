@@ -90,6 +90,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .agenda import bp as agenda_bp
+    from .agreements.clauses import bp as clauses_bp
     from .agreements.views import bp as agreements_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
@@ -103,6 +104,7 @@ def register_blueprints(app):
     app.register_blueprint(reference_bp, url_prefix="/admin/reference")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(agreements_bp, url_prefix="/cases")
+    app.register_blueprint(clauses_bp, url_prefix="/clauses")
 
 
 def register_errorhandlers(app):

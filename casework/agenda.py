@@ -40,7 +40,16 @@ def agenda():
     team = [t for t in upcoming if t not in mine]
     feed_url = url_for("agenda.feed", token=current_user.calendar_token, _external=True) \
         if current_user.calendar_token else None
-    return render_template("agenda/agenda.html", mine=mine, team=team, feed_url=feed_url)
+    from .agreements.models import FollowUp
+
+    follow_ups = db.session.execute(
+        select(FollowUp).join(Case).where(
+            FollowUp.done_at.is_(None), Case.status == "follow_up",
+            Case.team_id.in_(visible_teams(current_user)))
+        .options(joinedload(FollowUp.case)).order_by(FollowUp.due_on).limit(200)
+    ).scalars().all()
+    return render_template("agenda/agenda.html", mine=mine, team=team, feed_url=feed_url,
+                           follow_ups=follow_ups, today=now.date())
 
 
 @bp.route("/agenda/calendar-link", methods=["POST"])

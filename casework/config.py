@@ -47,6 +47,12 @@ class Defaults:
     ORGANISATION_ADDRESS = "10 rue de la République, 69001 Lyon"
     ORGANISATION_PHONE = "04 78 00 00 00"
     ORGANISATION_EMAIL = "mediation@example.org"
+    # Optional files for the agreement: a PNG logo for the letterhead, and the
+    # organisation's own base .docx (its styles, header and footer are then used).
+    ORGANISATION_LOGO = None
+    AGREEMENT_TEMPLATE = None
+    # Uploads (scanned signed agreements): 10 MB, plus the form around them.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
 
 
 def _coerce(value: str, default):

@@ -49,7 +49,10 @@ def load(cases: int = 0) -> dict:
     from . import demo_cases
     from .reference.defaults import load_defaults
 
+    from .agreements.defaults import load_clauses
+
     load_defaults()
+    load_clauses()
     teams = {}
     for name in TEAMS:
         team = db.session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from .auth.models import Team, User
 from .cases import meetings, operations, workflow
+from .agreements.models import ClauseTemplate
 from .cases.models import (Case, CaseCounter, MeetingPlace, Party, TimelineEvent,
                           case_categories)
 from .extensions import db
@@ -87,6 +88,8 @@ STAGES = [
     ("mediation", None), ("agreement", None), ("follow_up", None),
     ("closed", "agreement_respected"), ("closed", "resolved_before_round_table"),
     ("closed", "party_declined"), ("closed", "no_agreement"), ("closed", "not_eligible"),
+    ("closed", "agreement_breached"), ("closed", "unreachable"),
+    ("closed", "referred_to_partner"), ("closed", "withdrawn"),
 ]
 
 
@@ -213,6 +216,7 @@ class _Story:
                 "follow_up": ["round_table", "draft_agreement", "mark_signed"]}
         steps = path.get(stage) or {
             "agreement_respected": ["round_table", "draft_agreement", "mark_signed"],
+            "agreement_breached": ["round_table", "draft_agreement", "mark_signed"],
             "no_agreement": ["round_table_failed"],
         }.get(outcome, [])
         if stage == "mediation":
@@ -221,17 +225,32 @@ class _Story:
             with self.at(days=6, hour=14):
                 if name.startswith("round_table"):
                     self.held_round_table(case, lead, co, agreed=name == "round_table")
-                else:
-                    operations.transition(lead, case, name)
-        if stage == "closed":
+                elif name == "draft_agreement":
+                    self.draft(case, lead)
+                elif name == "mark_signed":
+                    self.sign(case, lead, due_soon=stage == "follow_up")
+        if outcome in ("agreement_respected", "agreement_breached"):
+            self.follow_up(case, lead, kept=outcome == "agreement_respected")
+            return
+        if stage == "closed" and outcome != "agreement_respected":
             reasons = {"agreement_respected": "Suivi à un mois : engagements tenus.",
                        "no_agreement": "Les parties n'ont pas trouvé de terrain d'entente.",
                        "party_declined": "L'autre partie ne souhaite pas de médiation.",
-                       "resolved_before_round_table": "Réglé après les entretiens."}
+                       "resolved_before_round_table": "Réglé après les entretiens.",
+                       "agreement_breached": "Suivi : les engagements ne sont pas tenus ; "
+                                             "les parties ne souhaitent pas de nouvelle "
+                                             "rencontre.",
+                       "unreachable": "L'autre partie ne répond ni aux appels ni aux "
+                                      "courriers.",
+                       "referred_to_partner": "Orientation vers le conciliateur de justice.",
+                       "withdrawn": "La demandeuse retire sa demande : la situation "
+                                    "s'est apaisée."}
+            partner = db.session.execute(select(Partner).order_by(Partner.name)).scalars(
+            ).first() if outcome == "referred_to_partner" else None
             with self.at(days=12, hour=16):
                 operations.transition(lead, case, "close", outcome=outcome,
-                                      reason=reasons.get(outcome, ""))
-
+                                      reason=reasons.get(outcome, ""), partner=partner,
+                                      closing_summary=reasons.get(outcome, ""))
 
     def contacts(self, case, lead):
         complainant, respondent = case.parties[0], case.parties[1]
@@ -269,6 +288,54 @@ class _Story:
             minutes="Chacun a pu s'exprimer. " + (
                 "Les parties conviennent d'horaires de calme et de se parler d'abord."
                 if agreed else "Les positions restent éloignées."))
+
+    def draft(self, case, lead):
+        from .agreements import operations as agreements
+
+        agreement = agreements.start_draft(lead, case)
+        category = case.categories[0].code
+        clauses = db.session.execute(select(ClauseTemplate).order_by(ClauseTemplate.position)
+                                     ).scalars().all()
+        own = [c.text_fr for c in clauses if c.category and c.category.code == category]
+        joint = [c.text_fr for c in clauses if c.joint][:2]
+        complainant, respondent = case.parties[0], case.parties[1]
+        commitments = ([(respondent.id, text) for text in (own or ["respecter le calme "
+                                                                    "de l'immeuble"])[:2]]
+                       + [(complainant.id, "signaler directement à son voisin toute gêne, "
+                                           "calmement, avant d'en parler à un tiers")]
+                       + [(None, text) for text in joint])
+        agreements.save_draft(
+            lead, agreement, agreement.version, language="fr",
+            meeting_date=agreement.meeting_date, meeting_place=agreement.meeting_place,
+            account=case.description, follow_up_weeks=4, commitments=commitments)
+
+    def sign(self, case, lead, due_soon):
+        from .agreements import operations as agreements
+        from .agreements.views import build_document, party_name
+
+        agreement = agreements.current_agreement(case)
+        signatories = [{"name": party_name(p, "fr"), "role": "Partie"} for p in case.parties]
+        signatories += [{"name": lead.full_name, "role": "Médiateur"}]
+        follow_up_on = (date.today() + timedelta(days=2)) if due_soon else \
+            self.day + timedelta(weeks=4)
+        agreements.sign(lead, agreement, agreement.version, signed_on=self.day,
+                        signed_place=case.city, signatories=signatories,
+                        follow_up_on=follow_up_on, document=build_document)
+
+    def follow_up(self, case, lead, kept=True):
+        from .agreements import operations as agreements
+
+        check = agreements.due_follow_up(case)
+        commitments = check.agreement.commitments
+        results = {c.id: ("kept", "") for c in commitments}
+        if not kept:
+            results[commitments[0].id] = ("not_kept", "Le bruit a repris le soir.")
+        with self.at(days=28, hour=15):
+            agreements.record_follow_up(
+                lead, check, results=results,
+                note="Les deux parties confirment que les engagements sont tenus." if kept
+                else "Les nuisances ont repris ; les parties ne souhaitent pas se revoir.",
+                decision="close_respected" if kept else "close_breached")
 
     def upcoming_round_table(self, case, lead, co, index):
         day = working_day(date.today() + timedelta(days=3 + index % 9))

@@ -40,9 +40,11 @@ OUTCOME_LABELS = {
 
 TRANSITION_LABELS = {
     "start_mediation": _l("Start mediation"),
-    "draft_agreement": _l("Agreement drafted"),
+    "draft_agreement": _l("Draft the agreement"),
+    "record_follow_up": _l("Record the follow-up"),
+    "amend_agreement": _l("Amend the agreement"),
     "back_to_mediation": _l("Back to mediation"),
-    "mark_signed": _l("Agreement signed"),
+    "mark_signed": _l("Mark as signed"),
     "new_round_table": _l("Needs a new round table"),
     "close": _l("Close the case"),
     "reopen": _l("Reopen the case"),
@@ -121,6 +123,12 @@ ROUND_TABLE_OUTCOME_LABELS = {
     "another_session": _l("Another session needed"),
 }
 
+AGREEMENT_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "superseded": _l("Replaced by an amendment"),
+}
+
 NEXT_STEP_LABELS = {
     "referral": _l("assign a mediator"),
     "assigned": _l("contact each party"),
@@ -143,6 +151,11 @@ EVENT_LABELS = {
     "intervention": _l("Intervention logged"),
     "round_table_scheduled": _l("Round table scheduled"),
     "round_table_recorded": _l("Round table recorded"),
+    "agreement_drafted": _l("Agreement drafted"),
+    "agreement_amended": _l("Amendment started"),
+    "agreement_signed": _l("Agreement signed"),
+    "scan_attached": _l("Signed scan attached"),
+    "follow_up_recorded": _l("Follow-up recorded"),
 }
 
 FIELD_LABELS = {
@@ -188,6 +201,12 @@ FIELD_LABELS = {
     "place": _l("Place"),
     "round_table_status": _l("Round table"),
     "round_table_outcome": _l("Outcome"),
+    "agreement_version": _l("Agreement version"),
+    "follow_up_on": _l("Follow-up on"),
+    "kept": _l("Kept"),
+    "partly_kept": _l("Partly kept"),
+    "not_kept": _l("Not kept"),
+    "closing_summary": _l("Closing summary"),
 }
 
 # Which mapping names the values of a field, on the timeline.
@@ -213,6 +232,15 @@ def change_value(field, value):
         return "—"
     if isinstance(value, bool):
         return _l("yes") if value else _l("no")
+    if field == "follow_up_on" and isinstance(value, str):
+        from datetime import date as date_type
+
+        from .i18n import date_long
+
+        try:
+            return date_long(date_type.fromisoformat(value))
+        except ValueError:
+            return value
     if field in ("at", "starts_at") and isinstance(value, str):
         from datetime import datetime
 
@@ -242,6 +270,9 @@ def address(place) -> str:
 
 
 def init_app(app):
+    from .agreements.document import TEXT, long_date
+
+    app.jinja_env.globals.update({"texts": TEXT, "long_date": long_date})
     # Globals, not a context processor: imported macros see them too.
     app.jinja_env.globals.update({
         "change_value": change_value,
@@ -263,5 +294,6 @@ def init_app(app):
         "intervention_kind_labels": INTERVENTION_KIND_LABELS,
         "round_table_status_labels": ROUND_TABLE_STATUS_LABELS,
         "round_table_outcome_labels": ROUND_TABLE_OUTCOME_LABELS,
+        "agreement_status_labels": AGREEMENT_STATUS_LABELS,
         "field_labels": FIELD_LABELS,
     })

@@ -18,6 +18,7 @@ GLOBAL_ACTIONS = {
     "work_cases": {MANAGER, MEDIATOR},
     "record_referral": {MANAGER, MEDIATOR},
     "assign_cases": {MANAGER},
+    "manage_clauses": {MANAGER},
 }
 
 

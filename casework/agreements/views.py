@@ -1,4 +1,281 @@
-"""Agreement pages, under /cases/<reference>/agreement…; they arrive with the agreement module."""
-from flask import Blueprint
+"""Agreement pages, under /cases/<reference>/agreement: draft with standard clauses and a
+preview, download the .docx, mark as signed (frozen), attach the scan, amend, follow up."""
+import os
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..cases import workflow
+from ..cases.operations import EditConflict, OperationError
+from ..cases.views import CASE_PAGE_OPTIONS, show_error
+from ..extensions import db
+from ..forms import choices
+from ..labels import address
+from ..models import today
+from ..permissions import can, get_case_or_404
+from . import document as agreement_document
+from . import operations
+from .forms import (ScanForm, SignForm, agreement_form, commitment_lines, follow_up_form)
+from .models import Agreement, ClauseTemplate
 
 bp = Blueprint("agreements", __name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def party_name(party, language):
+    civility = {"mme": "Mme", "m": "M."} if language == "fr" else {"mme": "Mrs", "m": "Mr"}
+    return " ".join(x for x in (civility.get(party.civility, ""), party.first_name,
+                                party.last_name) if x)
+
+
+def organisation_files():
+    """The organisation's logo and base .docx, set in the configuration (optional)."""
+    config = current_app.config
+    files = {}
+    for key, setting in (("logo", "ORGANISATION_LOGO"), ("template", "AGREEMENT_TEMPLATE")):
+        path = config.get(setting)
+        files[key] = open(path, "rb").read() if path and os.path.exists(path) else None
+    return files
+
+
+def document_data(agreement) -> agreement_document.AgreementData:
+    case, language = agreement.case, agreement.language
+    by_party = {}
+    for commitment in agreement.commitments:
+        by_party.setdefault(commitment.party_id, []).append(commitment.text)
+    mediators = [m.full_name for m in (case.lead_mediator, case.co_mediator) if m]
+    categories = ", ".join((c.label_en or c.label_fr) if language == "en" else c.label_fr
+                           for c in case.categories).lower()
+    config = current_app.config
+    signatories = [(row["name"], row["role"]) for row in agreement.signatories or []]
+    return agreement_document.AgreementData(
+        organisation_name=config["ORGANISATION_NAME"],
+        organisation_address=config["ORGANISATION_ADDRESS"],
+        organisation_phone=config["ORGANISATION_PHONE"],
+        reference=case.reference, language=language, meeting_date=agreement.meeting_date,
+        meeting_place=agreement.meeting_place, categories=categories,
+        account=agreement.account,
+        parties=[agreement_document.PartyBlock(party_name(p, language), address(p),
+                                               by_party.get(p.id, []))
+                 for p in case.parties],
+        mediators=mediators, joint_commitments=by_party.get(None, []),
+        follow_up_on=(operations.default_follow_up_date(agreement, agreement.signed_on)
+                      if agreement.signed_on else None),
+        signed_on=agreement.signed_on, signed_place=agreement.signed_place,
+        version_number=agreement.number, signatories=signatories, **organisation_files())
+
+
+def build_document(agreement) -> bytes:
+    return agreement_document.build(document_data(agreement))
+
+
+def offered_clauses(case):
+    category_ids = [c.id for c in case.categories]
+    rows = db.session.execute(
+        select(ClauseTemplate).where(ClauseTemplate.active.is_(True),
+                                     (ClauseTemplate.category_id.in_(category_ids))
+                                     | ClauseTemplate.category_id.is_(None))
+        .order_by(ClauseTemplate.position, ClauseTemplate.id)).scalars().all()
+    return {"party": [c for c in rows if not c.joint], "joint": [c for c in rows if c.joint]}
+
+
+@bp.route("/<reference>/agreement/start", methods=["GET", "POST"])
+def start(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    draft = operations.current_agreement(case)
+    if draft is not None and draft.status == "draft":
+        return redirect(url_for("agreements.edit", reference=reference))
+    if request.method == "POST":
+        try:
+            operations.start_draft(current_user, case)
+        except workflow.TransitionRefused:
+            flash(_("This step is not possible from the case's current status."), "warning")
+            return redirect(url_for("cases.show", reference=reference))
+        return redirect(url_for("agreements.edit", reference=reference))
+    return render_template("agreements/start.html", case=case, previous=draft)
+
+
+@bp.route("/<reference>/agreement", methods=["GET", "POST"])
+def edit(reference):
+    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    agreement = operations.current_agreement(case)
+    if agreement is None:
+        if can(current_user, "change", case) and case.status == workflow.MEDIATION:
+            return redirect(url_for("agreements.start", reference=reference))
+        abort(404)
+    if agreement.status != "draft" or not can(current_user, "change", case):
+        return render_template("agreements/show.html", case=case, agreement=agreement,
+                               versions=operations.all_versions(case),
+                               scan_form=ScanForm(), may_change=can(current_user, "change",
+                                                                    case),
+                               preview=document_data(agreement))
+    clauses = offered_clauses(case)
+    form = agreement_form(case.parties, clauses)
+    if request.method == "GET":
+        form.version.data = agreement.version
+        form.language.data = agreement.language
+        form.meeting_date.data = agreement.meeting_date
+        form.meeting_place.data = agreement.meeting_place
+        form.account.data = agreement.account or case.description
+        form.follow_up_weeks.data = agreement.follow_up_weeks
+        for party_id in [p.id for p in case.parties] + [None]:
+            field = form[f"commitments_{party_id or 'joint'}"]
+            field.data = "\n".join(c.text for c in agreement.commitments
+                                   if c.party_id == party_id)
+    if form.validate_on_submit():
+        by_id = {c.id: c for c in clauses["party"] + clauses["joint"]}
+        commitments = []
+        for party_id in [p.id for p in case.parties] + [None]:
+            key = party_id or "joint"
+            lines = commitment_lines(form[f"commitments_{key}"].data)
+            for clause_id in form[f"clauses_{key}"].data or []:
+                text = by_id[clause_id].text(form.language.data)
+                if text not in lines:
+                    lines.append(text)
+            commitments += [(party_id, line) for line in lines]
+        try:
+            operations.save_draft(
+                current_user, agreement, form.version.data, language=form.language.data,
+                meeting_date=form.meeting_date.data, meeting_place=form.meeting_place.data,
+                account=form.account.data, follow_up_weeks=form.follow_up_weeks.data,
+                commitments=commitments)
+        except EditConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("agreements/edit.html", case=case, agreement=agreement,
+                                   form=form, clauses=clauses,
+                                   preview=document_data(agreement)), 409
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Draft saved. Check the preview, then print it for signature."),
+                  "success")
+            return redirect(url_for("agreements.edit", reference=reference) + "#preview")
+    return render_template("agreements/edit.html", case=case, agreement=agreement, form=form,
+                           clauses=clauses, preview=document_data(agreement))
+
+
+def docx_response(body, case, agreement):
+    filename = f"protocole-{case.reference}-v{agreement.number}.docx"
+    return Response(body, mimetype=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<reference>/agreement.docx")
+def download(reference):
+    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    agreement = operations.current_agreement(case)
+    if agreement is None:
+        abort(404)
+    return download_version(reference, agreement.number)
+
+
+@bp.route("/<reference>/agreement/v<int:number>.docx")
+def download_version(reference, number):
+    """A signed version downloads byte for byte as it was signed; a draft is built now."""
+    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    agreement = db.session.execute(select(Agreement).where(
+        Agreement.case_id == case.id, Agreement.number == number)).scalar_one_or_none()
+    if agreement is None:
+        abort(404)
+    body = agreement.document if agreement.status != "draft" else build_document(agreement)
+    return docx_response(body, case, agreement)
+
+
+@bp.route("/<reference>/agreement/sign", methods=["GET", "POST"])
+def sign(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    agreement = operations.current_agreement(case)
+    if agreement is None or agreement.status != "draft":
+        flash(_("There is no draft agreement to sign."), "warning")
+        return redirect(url_for("cases.show", reference=reference))
+    form = SignForm()
+    people = [(f"party:{p.id}", party_name(p, agreement.language), "party")
+              for p in case.parties]
+    people += [(f"mediator:{m.id}", m.full_name, "mediator")
+               for m in (case.lead_mediator, case.co_mediator) if m]
+    form.signatories.choices = choices([(key, name) for key, name, _kind in people])
+    if request.method == "GET":
+        form.version.data = agreement.version
+        form.signed_on.data = today()
+        form.signed_place.data = current_app.config["ORGANISATION_ADDRESS"].split(
+            ",")[-1].strip().lstrip("0123456789 ")
+        form.signatories.data = [key for key, _name, _kind in people]
+        form.follow_up_on.data = operations.default_follow_up_date(agreement, today())
+    if form.validate_on_submit():
+        role = agreement_document.TEXT[agreement.language]
+        chosen = [{"name": name, "role": role["party"] if kind == "party" else
+                   role["mediator"]} for key, name, kind in people
+                  if key in form.signatories.data]
+        try:
+            operations.sign(current_user, agreement, form.version.data,
+                            signed_on=form.signed_on.data, signed_place=form.signed_place.data,
+                            signatories=chosen, follow_up_on=form.follow_up_on.data,
+                            document=build_document)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Agreement signed and frozen. Attach the scanned copy when you have it."),
+                  "success")
+            return redirect(url_for("agreements.edit", reference=reference))
+    return render_template("agreements/sign.html", case=case, agreement=agreement, form=form)
+
+
+@bp.route("/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])
+def scan(reference, number):
+    case = get_case_or_404(reference, "read" if request.method == "GET" else "change",
+                           options=CASE_PAGE_OPTIONS)
+    agreement = db.session.execute(select(Agreement).where(
+        Agreement.case_id == case.id, Agreement.number == number)).scalar_one_or_none()
+    if agreement is None:
+        abort(404)
+    if request.method == "GET":
+        if not agreement.scan:
+            abort(404)
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+        filename = f"protocole-signe-{case.reference}-v{number}.{extension[agreement.scan_type]}"
+        return Response(agreement.scan, mimetype=agreement.scan_type, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
+    form = ScanForm()
+    if form.validate_on_submit():
+        upload = form.scan.data
+        data = upload.read(operations.SCAN_MAX_BYTES + 1) if upload else b""
+        try:
+            operations.attach_scan(current_user, agreement, data)
+        except OperationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Scanned copy attached."), "success")
+    return redirect(url_for("agreements.edit", reference=reference) + "#scan")
+
+
+@bp.route("/<reference>/follow-up", methods=["GET", "POST"])
+def follow_up(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    check = operations.due_follow_up(case)
+    if check is None:
+        flash(_("No follow-up check is pending on this case."), "info")
+        return redirect(url_for("cases.show", reference=reference))
+    commitments = check.agreement.commitments
+    form = follow_up_form(commitments)
+    if form.validate_on_submit():
+        results = {c.id: (form[f"result_{c.id}"].data, form[f"note_{c.id}"].data)
+                   for c in commitments}
+        try:
+            operations.record_follow_up(
+                current_user, check, results=results, note=form.note.data,
+                decision=form.decision.data, reason=form.reason.data,
+                next_check_on=form.next_check_on.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Follow-up recorded."), "success")
+            return redirect(url_for("cases.show", reference=reference))
+    names = {p.id: p.display_name for p in case.parties}
+    return render_template("agreements/follow_up.html", case=case, check=check, form=form,
+                           commitments=commitments, names=names)
+

@@ -202,3 +202,39 @@ class TransitionForm(FlaskForm):
                                        [(o, labels.OUTCOME_LABELS[o]) for o in outcomes])
         self.partner.choices = choices([(0, _l("— none —"))] +
                                        [(p.id, p.name) for p in partners])
+
+
+SCALE_CHOICES = [("", _l("— not asked —")), ("1", _l("1 — not at all")), ("2", _l("2 — a little")),
+                 ("3", _l("3 — mostly")), ("4", _l("4 — fully"))]
+QUESTIONS = (("useful", _l("Was mediation useful?")), ("satisfied", _l("Satisfied?")),
+             ("recommend", _l("Would recommend it?")))
+REFERRAL_ROWS = 2
+
+
+def closing_form(parties, partners, **kwargs):
+    """The closing form: outcome, summary, referrals to partners, satisfaction survey per
+    party and from the referring partner (answers optional: not everyone is asked)."""
+
+    class ClosingForm(TransitionForm):
+        closing_summary = TextAreaField(_l("Closing summary"), filters=[strip],
+                                        validators=[Optional(), Length(max=5000)])
+
+    for row in range(1, REFERRAL_ROWS + 1):
+        setattr(ClosingForm, f"referral_partner_{row}", SelectField(
+            _l("Referred to"), coerce=int, choices=[], default=0))
+        setattr(ClosingForm, f"referral_reason_{row}", StringField(
+            _l("Why"), filters=[strip], validators=[Optional(), Length(max=500)]))
+        setattr(ClosingForm, f"referral_on_{row}", DateField(
+            _l("On"), validators=[Optional(), not_in_future, not_too_old]))
+    respondents = [(str(p.id), p.display_name) for p in parties] + [
+        ("referrer", _l("The referring partner"))]
+    for key, _label in respondents:
+        for question, text in QUESTIONS:
+            setattr(ClosingForm, f"survey_{key}_{question}", SelectField(
+                text, choices=choices(SCALE_CHOICES), default=""))
+    form = ClosingForm(partners=partners, **kwargs)
+    partner_choices = choices([(0, _l("— none —"))] + [(p.id, p.name) for p in partners])
+    for row in range(1, REFERRAL_ROWS + 1):
+        form[f"referral_partner_{row}"].choices = partner_choices
+    form.respondents = respondents
+    return form

@@ -1,6 +1,6 @@
 """Lists of cases: all cases (filters, search, sort, pages), my cases, the referrals to
 assign. Each page makes the same number of queries whatever the number of rows it shows."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import render_template, request
 from flask_login import current_user
@@ -168,7 +168,11 @@ def mine():
     cases = db.session.execute(
         mine_only.order_by(urgency_rank, status_rank, Case.received_on, Case.id)
         .options(*LIST_OPTIONS).limit(MINE_LIMIT)).scalars().unique().all()
-    return render_template("cases/mine.html", cases=cases, total=total, today=date.today())
+    from ..agreements.operations import follow_ups_due
+
+    due = follow_ups_due(current_user.id, date.today() + timedelta(days=7))
+    return render_template("cases/mine.html", cases=cases, total=total, today=date.today(),
+                           follow_ups=due)
 
 
 @bp.route("/unassigned")

@@ -89,6 +89,7 @@ class Case(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(32))
     closed_on: Mapped[date | None] = mapped_column(Date)
     referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    closing_summary: Mapped[str] = mapped_column(Text, default="")
 
     lead_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     co_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

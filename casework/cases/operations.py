@@ -310,8 +310,12 @@ def assign(actor, case, lead, co=None, reason="", version=None):
 
 # — Workflow ——————————————————————————————————————————————————————————————————
 
-def transition(actor, case, name, *, outcome=None, reason="", partner=None, version=None):
-    """Take the workflow step ``name`` (see workflow.TRANSITIONS) on the case."""
+def transition(actor, case, name, *, outcome=None, reason="", partner=None, version=None,
+               closing_summary="", referrals=(), answers=()):
+    """Take the workflow step ``name`` (see workflow.TRANSITIONS) on the case. Closing
+    also records the closing summary, the referrals to partners (mises en relation:
+    [(partner, reason, date)]) and the satisfaction answers ([(party or None for the
+    referrer, useful, satisfied, recommend)])."""
     step = workflow.find(case.status, name)  # raises TransitionRefused
     _denied(actor, "reopen" if step.manager_only else "change", case)
     _check_version(case, version)
@@ -332,6 +336,10 @@ def transition(actor, case, name, *, outcome=None, reason="", partner=None, vers
         case.outcome = outcome
         case.closed_on = today()
         changes.append(("outcome", None, outcome))
+        if closing_summary:
+            case.closing_summary = closing_summary
+            changes.append(("closing_summary", None, closing_summary))
+        _record_closure_details(case, referrals, answers)
         if partner is not None:
             changes.append(("referred_to", case.referred_to, partner))
             case.referred_to = partner
@@ -347,6 +355,19 @@ def transition(actor, case, name, *, outcome=None, reason="", partner=None, vers
     _commit_with_version_check()
     log.info("case %s: %s → %s by account %s", case.reference, old, target, actor.id)
     return changes
+
+
+def _record_closure_details(case, referrals, answers):
+    from ..agreements.models import PartnerReferral, SatisfactionAnswer
+
+    for referred_partner, why, on in referrals:
+        db.session.add(PartnerReferral(case_id=case.id, partner_id=referred_partner.id,
+                                       reason=why or "", referred_on=on or today()))
+    for party, useful, satisfied, recommend in answers:
+        db.session.add(SatisfactionAnswer(case_id=case.id,
+                                          party_id=party.id if party else None,
+                                          useful=useful, satisfied=satisfied,
+                                          recommend=recommend))
 
 
 def open_cases_count(user) -> int:

@@ -12,7 +12,8 @@ from ..extensions import db
 from ..permissions import can, get_case_or_404, requires, visible_teams
 from ..reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
 from . import operations, workflow
-from .forms import AssignForm, CaseForm, PartyForm, ReferralForm, TransitionForm
+from .forms import (AssignForm, CaseForm, PartyForm, ReferralForm, TransitionForm,
+                    closing_form)
 from ..models import utcnow
 from .models import Case, Intervention, Party, RoundTable, TimelineEvent
 
@@ -132,7 +133,12 @@ def show(reference):
     may_change = can(current_user, "change", case)
     steps = [t for t in workflow.transitions_from(case.status)
              if can(current_user, "reopen" if t.manager_only else "change", case)]
+    from ..agreements import operations as agreement_operations
+
+    agreement = agreement_operations.current_agreement(case)
+    follow_up = agreement_operations.due_follow_up(case)
     return render_template("cases/show.html", case=case, events=events, related=related,
+                           agreement=agreement, follow_up=follow_up,
                            may_change=may_change, may_assign=can(current_user, "assign", case),
                            steps=steps, interventions=interventions, round_tables=round_tables,
                            confidential=can(current_user, "read_confidential", case),
@@ -320,8 +326,14 @@ def step(reference, name):
         return redirect(url_for("cases.show", reference=case.reference))
     if not can(current_user, "reopen" if transition.manager_only else "change", case):
         abort(403)
-    form = TransitionForm(outcomes=workflow.outcomes_from(case.status),
-                          partners=active_partners())
+    if transition.via:
+        return redirect(url_for(transition.via, reference=case.reference))
+    partners = active_partners()
+    if transition.target == workflow.CLOSED:
+        form = closing_form(case.parties, partners,
+                            outcomes=workflow.outcomes_from(case.status))
+    else:
+        form = TransitionForm(outcomes=workflow.outcomes_from(case.status), partners=partners)
     if "outcome" not in transition.needs:
         del form.outcome, form.partner
     form.reason.flags.required = "reason" in transition.needs
@@ -331,10 +343,11 @@ def step(reference, name):
         partner_id = form.partner.data if "partner" in form else None
         partner = db.session.get(Partner, partner_id) if partner_id else None
         outcome = form.outcome.data if "outcome" in form else None
+        extra = closing_details(form, case) if transition.target == workflow.CLOSED else {}
         try:
             operations.transition(current_user, case, name, outcome=outcome or None,
                                   reason=form.reason.data, partner=partner,
-                                  version=form.version.data)
+                                  version=form.version.data, **extra)
         except operations.EditConflict as error:
             return conflict(form, error, case, "cases/step.html", transition=transition)
         except operations.OperationError as error:
@@ -344,6 +357,27 @@ def step(reference, name):
                     status=_status_label(case.status)), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     return render_template("cases/step.html", form=form, case=case, transition=transition)
+
+
+def closing_details(form, case):
+    """The closing summary, referrals and survey answers typed in the closing form."""
+    from .forms import REFERRAL_ROWS
+
+    referrals = []
+    for row in range(1, REFERRAL_ROWS + 1):
+        partner_id = form[f"referral_partner_{row}"].data
+        if partner_id:
+            referrals.append((db.session.get(Partner, partner_id),
+                              form[f"referral_reason_{row}"].data,
+                              form[f"referral_on_{row}"].data))
+    parties = {str(p.id): p for p in case.parties}
+    answers = []
+    for key, _label in form.respondents:
+        values = [form[f"survey_{key}_{q}"].data for q in ("useful", "satisfied", "recommend")]
+        if all(values):
+            answers.append((parties.get(key), *(int(v) for v in values)))
+    return {"closing_summary": form.closing_summary.data, "referrals": referrals,
+            "answers": answers}
 
 
 def _status_label(status):

@@ -50,14 +50,19 @@ class Transition:
     needs: tuple = ()
     manager_only: bool = False
     style: str = "primary"
+    # Taken through another page (the agreement's), not the generic step form.
+    via: str = ""
 
 
 TRANSITIONS = (
     Transition("start_mediation", ASSIGNED, MEDIATION),
-    Transition("draft_agreement", MEDIATION, AGREEMENT),
+    Transition("draft_agreement", MEDIATION, AGREEMENT, via="agreements.start"),
     Transition("back_to_mediation", AGREEMENT, MEDIATION, needs=("reason",),
                style="secondary"),
-    Transition("mark_signed", AGREEMENT, FOLLOW_UP),
+    Transition("mark_signed", AGREEMENT, FOLLOW_UP, via="agreements.sign"),
+    Transition("record_follow_up", FOLLOW_UP, FOLLOW_UP, via="agreements.follow_up"),
+    Transition("amend_agreement", FOLLOW_UP, AGREEMENT, via="agreements.start",
+               style="secondary"),
     Transition("new_round_table", FOLLOW_UP, MEDIATION, needs=("reason",), style="secondary"),
     *(Transition("close", status, CLOSED, needs=("outcome",), style="danger")
       for status in OPEN_STATUSES),

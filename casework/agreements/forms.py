@@ -1,0 +1,133 @@
+"""Agreement forms. The editor is built per case: one commitments box per party."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
+
+from ..forms import MultiCheckboxField, choices, required_message, strip
+
+MAX_COMMITMENTS = 30
+MAX_COMMITMENT_LENGTH = 500
+
+
+def commitment_lines(text):
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def check_commitments(form, field):
+    lines = commitment_lines(field.data)
+    if len(lines) > MAX_COMMITMENTS:
+        raise ValidationError(_l("At most %(n)d commitments.", n=MAX_COMMITMENTS))
+    if any(len(line) > MAX_COMMITMENT_LENGTH for line in lines):
+        raise ValidationError(_l("A commitment has at most %(n)d characters.",
+                                 n=MAX_COMMITMENT_LENGTH))
+
+
+class AgreementFormBase(FlaskForm):
+    version = HiddenField()
+    language = SelectField(_l("Language of the document"),
+                           choices=choices([("fr", "Français"), ("en", "English")]))
+    meeting_date = DateField(_l("Date of the round table"),
+                             validators=[DataRequired(_l("Enter a valid date."))])
+    meeting_place = StringField(_l("Place of the round table"), filters=[strip],
+                                validators=[Length(max=250)])
+    account = TextAreaField(_l("Short, neutral account of the dispute"), filters=[strip],
+                            validators=[Length(max=5000)],
+                            description=_l("Neutral words: « the parties report… »; never "
+                                           "who is wrong."))
+    follow_up_weeks = IntegerField(_l("Follow-up after (weeks)"), default=4,
+                                   validators=[InputRequired(_l("Enter a number of weeks.")),
+                                               NumberRange(1, 26)])
+
+
+def agreement_form(parties, clauses_by_scope, **kwargs):
+    """The editor's form class for these parties. ``clauses_by_scope``: {"party": […],
+    "joint": […]} standard clauses offered."""
+
+    class AgreementForm(AgreementFormBase):
+        pass
+
+    party_clauses = choices([(c.id, c.text_fr) for c in clauses_by_scope["party"]])
+    joint_clauses = choices([(c.id, c.text_fr) for c in clauses_by_scope["joint"]])
+    for party in parties:
+        setattr(AgreementForm, f"commitments_{party.id}", TextAreaField(
+            _l("%(name)s undertakes to (one commitment per line)", name=party.display_name),
+            validators=[check_commitments]))
+        setattr(AgreementForm, f"clauses_{party.id}", MultiCheckboxField(
+            _l("Add standard clauses"), coerce=int, choices=party_clauses))
+    AgreementForm.commitments_joint = TextAreaField(
+        _l("The parties undertake to (one commitment per line)"),
+        validators=[check_commitments])
+    AgreementForm.clauses_joint = MultiCheckboxField(_l("Add standard clauses"), coerce=int,
+                                                     choices=joint_clauses)
+    return AgreementForm(**kwargs)
+
+
+class SignForm(FlaskForm):
+    version = HiddenField()
+    signed_on = DateField(_l("Signed on"), validators=[DataRequired(_l("Enter a valid date."))])
+    signed_place = StringField(_l("Signed at (town)"), filters=[strip],
+                               validators=[DataRequired(required_message()), Length(max=120)])
+    signatories = MultiCheckboxField(_l("Who signed"), choices=[])
+    follow_up_on = DateField(_l("Follow-up check on"),
+                             validators=[DataRequired(_l("Enter a valid date."))],
+                             description=_l("About a month later, by default."))
+    confirm = BooleanField(_l("The agreement is signed: freeze this version"))
+
+    def validate_signatories(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick who signed."))
+
+    def validate_follow_up_on(self, field):
+        if field.data and self.signed_on.data and field.data <= self.signed_on.data:
+            raise ValidationError(_l("The follow-up comes after the signature."))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick this box to confirm: the document will no longer "
+                                     "change."))
+
+
+class ScanForm(FlaskForm):
+    scan = FileField(_l("Scanned signed copy (PDF, JPEG or PNG, 10 MB at most)"))
+
+
+RESULT_CHOICES = [("kept", _l("Kept")), ("partly_kept", _l("Partly kept")),
+                  ("not_kept", _l("Not kept"))]
+
+
+def follow_up_form(commitments, **kwargs):
+    class FollowUpForm(FlaskForm):
+        note = TextAreaField(_l("What the parties say"), filters=[strip],
+                             validators=[Length(max=5000)])
+        decision = SelectField(_l("What happens next"), choices=choices([
+            ("close_respected", _l("Everything is kept: close the case (agreement respected)")),
+            ("new_round_table", _l("Hold a new round table")),
+            ("close_breached", _l("Close the case: agreement breached")),
+            ("check_again", _l("Check again later")),
+        ]))
+        reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=2000)])
+        next_check_on = DateField(_l("Next check on"), validators=[Optional()])
+
+    for commitment in commitments:
+        setattr(FollowUpForm, f"result_{commitment.id}", SelectField(
+            commitment.text, choices=choices(RESULT_CHOICES)))
+        setattr(FollowUpForm, f"note_{commitment.id}", StringField(
+            _l("Note"), filters=[strip], validators=[Length(max=500)]))
+    return FollowUpForm(**kwargs)
+
+
+class ClauseForm(FlaskForm):
+    category = SelectField(_l("Category"), coerce=int, choices=[])
+    joint = BooleanField(_l("A joint commitment (« Les parties s'engagent à… »)"))
+    text_fr = TextAreaField(_l("Text in French"), filters=[strip],
+                            validators=[DataRequired(required_message()), Length(max=500)],
+                            description=_l("What follows « s'engage à » — e.g. ne pas faire "
+                                           "de bruit après 22 h."))
+    text_en = TextAreaField(_l("Text in English"), filters=[strip],
+                            validators=[Length(max=500)])
+    position = IntegerField(_l("Position in the list"), default=0,
+                            validators=[Optional(), NumberRange(0, 9999)])

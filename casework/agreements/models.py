@@ -1,0 +1,178 @@
+"""Agreement protocols (protocoles d'accord), their commitments, the standard clauses they
+are drafted from, and the follow-up checks after signature."""
+from datetime import date
+
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..cases.models import Case, Party
+from ..extensions import db
+from ..models import UTCDateTime, utcnow
+from ..reference.models import Partner, ReferenceItem
+
+AGREEMENT_STATUSES = ("draft", "signed", "superseded")
+LANGUAGES = ("fr", "en")
+RESULTS = ("kept", "partly_kept", "not_kept")
+SCALE = (1, 2, 3, 4)  # 1 not at all … 4 fully
+
+
+class ClauseTemplate(db.Model):
+    """A standard commitment, per dispute category, that managers keep
+    (« ne pas faire de bruit après 22 h »). Picked when drafting, then adjusted."""
+
+    __tablename__ = "clause_templates"
+    __table_args__ = (CheckConstraint("length(text_fr) > 0", name="text_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"),
+                                                    index=True)
+    joint: Mapped[bool] = mapped_column(default=False)
+    text_fr: Mapped[str] = mapped_column(String(500))
+    text_en: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[ReferenceItem | None] = relationship()
+
+    def text(self, language):
+        return (self.text_en if language == "en" else self.text_fr) or self.text_fr
+
+
+class Agreement(db.Model):
+    """One version of a case's agreement protocol. A draft is edited; once signed it is
+    frozen (its document stored with its SHA-256); a change after signature is a new
+    version (amendment), the earlier one kept."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        UniqueConstraint("case_id", "number", name="uq_agreements_case_number"),
+        CheckConstraint("status IN ('draft', 'signed', 'superseded')", name="status_known"),
+        CheckConstraint("language IN ('fr', 'en')", name="language_known"),
+        CheckConstraint("status = 'draft' OR (document IS NOT NULL AND sha256 IS NOT NULL)",
+                        name="signed_has_document"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    meeting_place: Mapped[str] = mapped_column(String(250), default="")
+    account: Mapped[str] = mapped_column(Text, default="")
+    follow_up_weeks: Mapped[int] = mapped_column(Integer, default=4)
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    signed_place: Mapped[str] = mapped_column(String(120), default="")
+    # Who signed: [{"name": "Mme Hélène Dupont", "kind": "party"}, …]
+    signatories: Mapped[list] = mapped_column(db.JSON, default=list)
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    scan: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scan_type: Mapped[str] = mapped_column(String(40), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    signed_at = mapped_column(UTCDateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="agreement", order_by="Commitment.position",
+        cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self):
+        return f"<Agreement {self.id} v{self.number}>"
+
+
+class Commitment(db.Model):
+    """A numbered commitment: a party's own (« Mme Dupont s'engage à … ») or joint
+    (``party_id`` empty: « Les parties s'engagent à … »)."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (CheckConstraint("length(text) > 0", name="text_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"),
+                                              index=True)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(String(500))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="commitments")
+    party: Mapped[Party | None] = relationship()
+
+
+class FollowUp(db.Model):
+    """The check, about a month after signature, that the commitments are kept (suivi)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_due", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at = mapped_column(UTCDateTime, nullable=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship()
+    agreement: Mapped[Agreement] = relationship()
+    results: Mapped[list["FollowUpResult"]] = relationship(cascade="all, delete-orphan")
+
+
+class FollowUpResult(db.Model):
+    __tablename__ = "follow_up_results"
+    __table_args__ = (
+        CheckConstraint("result IN ('kept', 'partly_kept', 'not_kept')", name="result_known"),
+    )
+
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), primary_key=True)
+    result: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    commitment: Mapped[Commitment] = relationship()
+
+
+class PartnerReferral(db.Model):
+    """A referral of the residents to a partner (mise en relation), recorded at closure."""
+
+    __tablename__ = "partner_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    referred_on: Mapped[date] = mapped_column(Date)
+
+    partner: Mapped[Partner] = relationship()
+
+
+class SatisfactionAnswer(db.Model):
+    """A short satisfaction survey at closure, from a party or the referring partner:
+    useful? satisfied? would recommend? — each on a four-point scale."""
+
+    __tablename__ = "satisfaction_answers"
+    __table_args__ = (
+        CheckConstraint("useful BETWEEN 1 AND 4 AND satisfied BETWEEN 1 AND 4 "
+                        "AND recommend BETWEEN 1 AND 4", name="scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         index=True)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # None: referrer
+    useful: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    recommend: Mapped[int] = mapped_column(Integer)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    party: Mapped[Party | None] = relationship()
+

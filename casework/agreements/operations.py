@@ -1,0 +1,233 @@
+"""Agreement operations: draft, edit, sign and freeze, attach the scan, amend, follow up.
+Each checks the rules, writes, and appends to the case's timeline."""
+import hashlib
+import logging
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..cases import workflow
+from ..cases.models import RoundTable
+from ..cases.operations import (OperationError, _check_version, _commit_with_version_check,
+                                _denied, record_event, transition)
+from ..extensions import db
+from ..models import today, utcnow
+from .models import Agreement, Commitment, FollowUp, FollowUpResult
+
+log = logging.getLogger(__name__)
+
+SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png",
+              b"\xff\xd8\xff": "image/jpeg"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def current_agreement(case):
+    """The newest version of the case's agreement, or None."""
+    return db.session.execute(select(Agreement).where(Agreement.case_id == case.id)
+                              .order_by(Agreement.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def all_versions(case):
+    return db.session.execute(select(Agreement).where(Agreement.case_id == case.id)
+                              .order_by(Agreement.number)).scalars().all()
+
+
+def start_draft(actor, case):
+    """Start drafting: from mediation (after a round table), or — an amendment — from
+    follow-up, copying the signed version's commitments into a new version."""
+    _denied(actor, "change", case)
+    previous = current_agreement(case)
+    if previous is not None and previous.status == "draft":
+        return previous
+    name = "amend_agreement" if case.status == workflow.FOLLOW_UP else "draft_agreement"
+    workflow.find(case.status, name)  # raises TransitionRefused
+    table = db.session.execute(
+        select(RoundTable).where(RoundTable.case_id == case.id, RoundTable.status == "held")
+        .order_by(RoundTable.starts_at.desc()).limit(1)).scalar_one_or_none()
+    languages = {p.language for p in case.parties}
+    agreement = Agreement(
+        case=case, number=(previous.number + 1) if previous else 1, created_by_id=actor.id,
+        language="en" if languages == {"en"} else "fr",
+        meeting_date=table.starts_at.date() if table else today(),
+        meeting_place=table.place_label if table else "",
+        account=previous.account if previous else "")
+    if previous is not None:
+        agreement.language = previous.language
+        agreement.follow_up_weeks = previous.follow_up_weeks
+        agreement.commitments = [Commitment(party_id=c.party_id, position=c.position,
+                                            text=c.text) for c in previous.commitments]
+    db.session.add(agreement)
+    old = case.status
+    case.status = workflow.AGREEMENT
+    record_event(case, actor, "agreement_drafted" if previous is None else "agreement_amended",
+                 [("status", old, workflow.AGREEMENT), ("agreement_version", None,
+                                                        agreement.number)])
+    db.session.commit()
+    log.info("agreement v%s of case %s started by account %s", agreement.number,
+             case.reference, actor.id)
+    return agreement
+
+
+def save_draft(actor, agreement, version, *, language, meeting_date, meeting_place, account,
+               follow_up_weeks, commitments):
+    """Save the draft. ``commitments``: [(party_id or None for joint, text)], in order."""
+    case = agreement.case
+    _denied(actor, "change", case)
+    if agreement.status != "draft":
+        raise OperationError(_l("A signed agreement cannot be changed; amend it instead."))
+    _check_version(agreement, version)
+    party_ids = {p.id for p in case.parties}
+    if any(pid is not None and pid not in party_ids for pid, _ in commitments):
+        raise OperationError(_l("Choose among the parties of this case."))
+    agreement.language = language
+    agreement.meeting_date = meeting_date
+    agreement.meeting_place = meeting_place
+    agreement.account = account
+    agreement.follow_up_weeks = follow_up_weeks
+    agreement.commitments = [Commitment(party_id=pid, position=i, text=text)
+                             for i, (pid, text) in enumerate(commitments)]
+    _commit_with_version_check()
+    return agreement
+
+
+def sign(actor, agreement, version, *, signed_on, signed_place, signatories, follow_up_on,
+         document):
+    """Mark as signed: store the document as signed, with its SHA-256, never to change
+    again; schedule the follow-up; the case moves to follow-up. ``document`` is a function
+    that builds the bytes from the agreement as it is now signed."""
+    case = agreement.case
+    _denied(actor, "change", case)
+    _check_version(agreement, version)
+    if agreement.status != "draft":
+        raise OperationError(_l("This version is already signed."))
+    if not agreement.commitments:
+        raise OperationError(_l("An agreement needs at least one commitment."))
+    if not signatories:
+        raise OperationError(_l("Tick who signed."), field="signatories")
+    agreement.signed_on = signed_on
+    agreement.signed_place = signed_place
+    agreement.signatories = signatories
+    agreement.signed_at = utcnow()
+    body = document(agreement)
+    agreement.document = body
+    agreement.sha256 = hashlib.sha256(body).hexdigest()
+    agreement.status = "signed"
+    for older in db.session.execute(select(Agreement).where(
+            Agreement.case_id == case.id, Agreement.status == "signed",
+            Agreement.id != agreement.id)).scalars():
+        older.status = "superseded"
+    # A newer signature replaces the pending check of an earlier version.
+    for pending in db.session.execute(select(FollowUp).where(
+            FollowUp.case_id == case.id, FollowUp.done_at.is_(None))).scalars():
+        db.session.delete(pending)
+    db.session.add(FollowUp(case=case, agreement=agreement, due_on=follow_up_on))
+    old = case.status
+    case.status = workflow.FOLLOW_UP
+    record_event(case, actor, "agreement_signed",
+                 [("status", old, workflow.FOLLOW_UP),
+                  ("agreement_version", None, agreement.number),
+                  ("follow_up_on", None, follow_up_on.isoformat())])
+    _commit_with_version_check()
+    log.info("agreement v%s of case %s signed, sha256 %s", agreement.number, case.reference,
+             agreement.sha256[:12])
+    return agreement
+
+
+def scan_type(data: bytes):
+    """The type of a scanned copy, read from its first bytes (never from its name)."""
+    for magic, mimetype in SCAN_TYPES.items():
+        if data.startswith(magic):
+            return mimetype
+    return None
+
+
+def attach_scan(actor, agreement, data: bytes):
+    case = agreement.case
+    _denied(actor, "change", case)
+    if agreement.status == "draft":
+        raise OperationError(_l("Attach the scan once the agreement is signed."),
+                             field="scan")
+    if not data:
+        raise OperationError(_l("Choose a file."), field="scan")
+    if len(data) > SCAN_MAX_BYTES:
+        raise OperationError(_l("The file is larger than 10 MB."), field="scan")
+    mimetype = scan_type(data)
+    if mimetype is None:
+        raise OperationError(_l("Only PDF, JPEG or PNG files are accepted."), field="scan")
+    agreement.scan, agreement.scan_type = data, mimetype
+    record_event(case, actor, "scan_attached", [("agreement_version", None, agreement.number)])
+    db.session.commit()
+
+
+def due_follow_up(case):
+    return db.session.execute(select(FollowUp).where(
+        FollowUp.case_id == case.id, FollowUp.done_at.is_(None))
+        .order_by(FollowUp.due_on).limit(1)).scalar_one_or_none()
+
+
+def record_follow_up(actor, follow_up, *, results, note, decision, reason="",
+                     next_check_on=None):
+    """Record the check: for each commitment kept / partly kept / not kept. Everything
+    kept closes the case as "agreement respected"; otherwise the mediator chooses: a new
+    round table, closing as "agreement breached", or checking again later."""
+    case = follow_up.case
+    _denied(actor, "change", case)
+    if follow_up.done_at is not None:
+        raise OperationError(_l("This follow-up is already recorded."))
+    commitment_ids = {c.id for c in follow_up.agreement.commitments}
+    if set(results) != commitment_ids:
+        raise OperationError(_l("Give a result for every commitment."))
+    all_kept = all(result == "kept" for result, _ in results.values())
+    if all_kept and decision not in ("close_respected", "check_again"):
+        decision = "close_respected"
+    if not all_kept and decision == "close_respected":
+        raise OperationError(_l("Not every commitment is kept: choose what happens next."),
+                             field="decision")
+    if decision == "check_again" and next_check_on is None:
+        raise OperationError(_l("Give the date of the next check."), field="next_check_on")
+    follow_up.results = [FollowUpResult(commitment_id=cid, result=result, note=text or "")
+                         for cid, (result, text) in sorted(results.items())]
+    follow_up.note = note or ""
+    follow_up.done_at = utcnow()
+    follow_up.done_by_id = actor.id
+    summary = {r: sum(1 for v, _ in results.values() if v == r)
+               for r in ("kept", "partly_kept", "not_kept")}
+    record_event(case, actor, "follow_up_recorded",
+                 [("kept", None, summary["kept"]), ("partly_kept", None, summary["partly_kept"]),
+                  ("not_kept", None, summary["not_kept"])], reason=note)
+    if decision == "check_again":
+        db.session.add(FollowUp(case=case, agreement=follow_up.agreement,
+                                due_on=next_check_on))
+    db.session.commit()
+    if decision == "close_respected":
+        transition(actor, case, "close", outcome="agreement_respected", reason=note)
+    elif decision == "close_breached":
+        transition(actor, case, "close", outcome="agreement_breached",
+                   reason=reason or note)
+    elif decision == "new_round_table":
+        transition(actor, case, "new_round_table",
+                   reason=reason or note or str(_l("Commitments not kept.")))
+    return follow_up
+
+
+def default_follow_up_date(agreement, signed_on):
+    return signed_on + timedelta(weeks=agreement.follow_up_weeks or 4)
+
+
+def follow_ups_due(mediator_id, until):
+    """Open follow-up checks of a mediator's cases, due by ``until``."""
+    from ..cases.models import Case
+
+    return db.session.execute(
+        select(FollowUp).join(Case).where(
+            FollowUp.done_at.is_(None), FollowUp.due_on <= until,
+            Case.status == workflow.FOLLOW_UP,
+            (Case.lead_mediator_id == mediator_id) | (Case.co_mediator_id == mediator_id))
+        .options(joinedload(FollowUp.case)).order_by(FollowUp.due_on)).scalars().all()
+
+
+def count_versions(case):
+    return db.session.execute(select(func.count(Agreement.id)).where(
+        Agreement.case_id == case.id)).scalar_one()
