@@ -3,6 +3,7 @@
 Pure — no database, no request — so it is easy to test, benchmark and freeze. Layout:
 letterhead in the header, page numbers in the footer, A4; commitments numbered per party
 (numbered by hand: Word's "List Number" would run on from one party to the next)."""
+import copy
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,12 +148,14 @@ def long_date(value: date, language: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _template(template: bytes | None) -> bytes:
-    """The base document, read once per process."""
-    document = Document(io.BytesIO(template)) if template else Document()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _parsed(template: bytes | None):
+    """The base document, parsed once per process."""
+    return Document(io.BytesIO(template)) if template else Document()
+
+
+def _template(template: bytes | None):
+    """A fresh copy of the base document (copying is faster than parsing again)."""
+    return copy.deepcopy(_parsed(template))
 
 
 def _field(run, instruction):
@@ -194,7 +197,7 @@ def _numbered(document, number, text):
 def build(data: AgreementData) -> bytes:
     text = TEXT[data.language if data.language in TEXT else "fr"]
     lang = data.language if data.language in TEXT else "fr"
-    document = Document(io.BytesIO(_template(data.template)))
+    document = _template(data.template)
     section = document.sections[0]
     if not data.template:
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)
