@@ -104,6 +104,11 @@ def test_signing_freezes_the_document_forever(app, client, org, case, clauses):
     assert sign(client, case, app).status_code == 302
     assert state(app) == ("follow_up", None, [(1, "signed")])
     first = client.get(f"/cases/{case.reference}/agreement.docx").data
+    from casework.agreements.document import long_date
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(first)).paragraphs)
+    assert long_date(date.today() + timedelta(days=30), "fr") in text  # the follow-up date
+    assert "Fait à Lyon, le " + long_date(date.today(), "fr") in text
     with app.app_context():
         stored = db.session.execute(select(Agreement)).scalar_one()
         assert stored.sha256 == hashlib.sha256(first).hexdigest()

@@ -63,6 +63,7 @@ class Agreement(db.Model):
     meeting_place: Mapped[str] = mapped_column(String(250), default="")
     account: Mapped[str] = mapped_column(Text, default="")
     follow_up_weeks: Mapped[int] = mapped_column(Integer, default=4)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
     signed_on: Mapped[date | None] = mapped_column(Date)
     signed_place: Mapped[str] = mapped_column(String(120), default="")
     # Who signed: [{"name": "Mme Hélène Dupont", "kind": "party"}, …]

@@ -107,6 +107,7 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
     if not signatories:
         raise OperationError(_l("Tick who signed."), field="signatories")
     agreement.signed_on = signed_on
+    agreement.follow_up_on = follow_up_on
     agreement.signed_place = signed_place
     agreement.signatories = signatories
     agreement.signed_at = utcnow()

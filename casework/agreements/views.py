@@ -63,8 +63,7 @@ def document_data(agreement) -> agreement_document.AgreementData:
                                                by_party.get(p.id, []))
                  for p in case.parties],
         mediators=mediators, joint_commitments=by_party.get(None, []),
-        follow_up_on=(operations.default_follow_up_date(agreement, agreement.signed_on)
-                      if agreement.signed_on else None),
+        follow_up_on=agreement.follow_up_on,
         signed_on=agreement.signed_on, signed_place=agreement.signed_place,
         version_number=agreement.number, signatories=signatories, **organisation_files())
 

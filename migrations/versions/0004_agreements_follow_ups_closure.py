@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('meeting_place', sa.String(length=250), nullable=False),
     sa.Column('account', sa.Text(), nullable=False),
     sa.Column('follow_up_weeks', sa.Integer(), nullable=False),
+    sa.Column('follow_up_on', sa.Date(), nullable=True),
     sa.Column('signed_on', sa.Date(), nullable=True),
     sa.Column('signed_place', sa.String(length=120), nullable=False),
     sa.Column('signatories', sa.JSON(), nullable=False),
