@@ -195,10 +195,13 @@ class _Story:
 
     def parties(self, case, address, rng):
         with self.at(hour=10):
-            operations.add_party(self.manager, case, _party_data(rng, "complainant", address,
-                                                                 "2e étage"))
-            operations.add_party(self.manager, case, _party_data(
-                rng, "respondent", address, "3e étage", rng.choice(["fr", "fr", "en", "ar"])))
+            first = _party_data(rng, "complainant", address, "2e étage")
+            second = _party_data(rng, "respondent", address, "3e étage",
+                                 rng.choice(["fr", "fr", "en", "ar"]))
+            while second["last_name"] == first["last_name"]:
+                second["last_name"] = rng.choice(LAST_NAMES)
+            operations.add_party(self.manager, case, first)
+            operations.add_party(self.manager, case, second)
 
     def advance(self, case, stage, outcome, index):
         if stage == "referral" or case.status == workflow.CLOSED:
