@@ -1,103 +1,56 @@
-"""Reference list forms: one message per field; the operations check the same rules."""
+"""Reference list forms."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..auth.operations import email_problem
-from ..forms import Problem, required_message, strip
-from . import operations
+from ..forms import required_message, strip
 
-
-def position_in_range(form, field):
-    """Only when the value is a number: otherwise the field already says so."""
-    if field.data is not None and not 0 <= field.data <= operations.POSITION_MAX:
-        raise ValidationError(_l("Number must be between 0 and 9999."))
+CODE_RE = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
 class ItemForm(FlaskForm):
-    """A source, a category or a territory (the city only for territories)."""
-
-    label_fr = StringField(_l("Label in French"), filters=[strip],
-                           validators=[DataRequired(required_message()),
-                                       Length(max=operations.LABEL_MAX)])
-    label_en = StringField(_l("Label in English"), filters=[strip],
-                           validators=[Optional(), Length(max=operations.LABEL_MAX)],
-                           description=_l("Left empty, the French label is shown."))
-    city = StringField(_l("City"), filters=[strip],
-                       validators=[Optional(), Length(max=operations.CITY_MAX)],
-                       description=_l("E.g. Lyon, Saint-Étienne."))
     code = StringField(_l("Code"), filters=[strip],
-                       validators=[DataRequired(required_message()), Length(max=40),
-                                   Problem(operations.code_problem)],
-                       description=_l("Lower-case letters, digits and _, e.g. noise or "
-                                      "lyon8_mermoz. Exports and statistics use it: keep it "
-                                      "once cases use the item."),
-                       render_kw={"autocapitalize": "none", "autocomplete": "off",
-                                  "spellcheck": "false"})
+                       validators=[DataRequired(required_message()), Length(max=40)],
+                       description=_l("Lower-case letters, digits and _; it never changes once "
+                                      "used, e.g. noise or lyon8_mermoz."))
+    label_fr = StringField(_l("Label in French"), filters=[strip],
+                           validators=[DataRequired(required_message()), Length(max=120)])
+    label_en = StringField(_l("Label in English"), filters=[strip],
+                           validators=[Optional(), Length(max=120)],
+                           description=_l("Left empty, the French label is shown."))
+    city = StringField(_l("City"), filters=[strip], validators=[Optional(), Length(max=80)])
     position = IntegerField(_l("Position in the list"), default=0,
-                            validators=[Optional(), position_in_range],
-                            description=_l("Smaller numbers come first; 0 to 9999."),
-                            render_kw={"inputmode": "numeric"})
-
-    def __init__(self, *args, kind=None, item=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind, self.item = kind, item
-        if kind != "territory":
-            del self.city
+                            validators=[Optional(), NumberRange(0, 9999)])
 
     def validate_code(self, field):
-        if field.data and self.kind and operations.code_taken(self.kind, field.data,
-                                                              except_item=self.item):
-            raise ValidationError(_l("This code is already used in this list."))
-
-    @property
-    def data_for_operation(self):
-        return {"code": self.code.data, "label_fr": self.label_fr.data,
-                "label_en": self.label_en.data,
-                "city": self.city.data if "city" in self else "",
-                "position": self.position.data or 0}
+        if field.data and not CODE_RE.match(field.data):
+            raise ValidationError(_l("2 to 40 characters: lower-case letters, digits and _."))
 
 
 class PartnerForm(FlaskForm):
-    """A partner organisation: only the name is required."""
-
     name = StringField(_l("Name"), filters=[strip],
                        validators=[DataRequired(required_message()), Length(max=160)])
     kind_fr = StringField(_l("Kind, in French"), filters=[strip],
                           validators=[Optional(), Length(max=120)],
                           description=_l("E.g. Conciliation de justice, Services sociaux."))
     kind_en = StringField(_l("Kind, in English"), filters=[strip],
-                          validators=[Optional(), Length(max=120)],
-                          description=_l("Left empty, the French kind is shown."))
-    address = StringField(_l("Address"), filters=[strip],
-                          validators=[Optional(), Length(max=250)])
-    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=40)],
-                        render_kw={"type": "tel"})
-    email = StringField(_l("E-mail"), filters=[strip],
-                        validators=[Optional(), Length(max=254), Problem(email_problem)],
-                        render_kw={"type": "email"})
+                          validators=[Optional(), Length(max=120)])
+    address = StringField(_l("Address"), filters=[strip], validators=[Optional(), Length(max=250)])
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=40)])
+    email = StringField(_l("E-mail"), filters=[strip], validators=[Optional(), Length(max=254)])
 
-    def __init__(self, *args, partner=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.partner = partner
+    def validate_email(self, field):
+        from ..auth.operations import email_problem
 
-    def validate_name(self, field):
-        if field.data and operations.partner_name_taken(field.data,
-                                                        except_partner=self.partner):
-            raise ValidationError(_l("A partner with this name already exists."))
-
-    @property
-    def data_for_operation(self):
-        return {key: getattr(self, key).data
-                for key in ("name", "kind_fr", "kind_en", "address", "phone", "email")}
+        if field.data and email_problem(field.data):
+            raise ValidationError(email_problem(field.data))
 
 
 class PlaceForm(FlaskForm):
-    """A room where round tables are held."""
-
     name = StringField(_l("Name"), filters=[strip],
                        validators=[DataRequired(required_message()), Length(max=160)],
                        description=_l("E.g. Salle de réunion de l'association."))
-    address = StringField(_l("Address"), filters=[strip],
-                          validators=[Optional(), Length(max=250)])
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=250)])
