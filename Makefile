@@ -18,6 +18,7 @@ test: install-dev translations browser-tools  ## run the whole test suite
 
 # axe-core, for the accessibility checks of the browser tests (skipped without npm).
 browser-tools: node_modules/.installed
+	@tools/install-browser.sh
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the accessibility checks will be skipped"; fi
