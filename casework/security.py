@@ -1,5 +1,5 @@
 """Login sessions, security headers and the failed-login throttle."""
-from flask import request
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
 from .extensions import db, login_manager
@@ -40,6 +40,16 @@ def init_app(app):
         if user is None or not user.active:
             return None
         return user
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never typed by a person, and PostgreSQL refuses it in text:
+        answer 400 rather than fail further down."""
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400)
+        return None
 
     @app.after_request
     def security_headers(response):

@@ -109,3 +109,11 @@ def test_timeline_is_append_only(app, client, org, refs, case):
         db.session.delete(db.session.execute(select(TimelineEvent)).scalars().first())
         with pytest.raises(RuntimeError, match="append-only"):
             db.session.commit()
+
+
+def test_a_tampered_version_is_a_conflict_not_an_error(app, client, org, refs, case):
+    client.login("mona.mediator")
+    response = client.submit(f"/cases/{case.reference}/edit",
+                             edit_data(org, refs, case, street="X", version="abc"))
+    assert response.status_code == 409
+    assert saved(app).street == "3 rue Genton"

@@ -140,7 +140,15 @@ def _commit_with_version_check():
 
 
 def _check_version(obj, version):
-    if version is not None and int(version) != obj.version:
+    """The form was opened on ``version``; anything else (or a tampered value) is a
+    conflict, never an error."""
+    if version is None or version == "":
+        return
+    try:
+        opened = int(version)
+    except (TypeError, ValueError):
+        raise EditConflict() from None
+    if opened != obj.version:
         raise EditConflict()
 
 
