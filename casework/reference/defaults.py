@@ -1,4 +1,7 @@
-"""The reference lists a new organisation starts with (an admin adapts them)."""
+"""The reference lists a new organisation starts with (an admin adapts them).
+
+The partners' addresses are illustrative and their phone numbers placeholders
+(04 72 00 00 0x): an administrator checks them before use."""
 import logging
 
 from sqlalchemy import select
@@ -31,19 +34,20 @@ DEFAULT_CATEGORIES = [
     ("other", "Autre", "Other"),
 ]
 
-# code, label, city
+# code, label in French, label in English, city
 DEFAULT_TERRITORIES = [
-    ("lyon8_mermoz", "Lyon 8e — Mermoz", "Lyon"),
-    ("lyon8_etats_unis", "Lyon 8e — États-Unis", "Lyon"),
-    ("lyon8_monplaisir", "Lyon 8e — Monplaisir", "Lyon"),
-    ("lyon8_bachut", "Lyon 8e — Bachut, Grand Trou", "Lyon"),
-    ("lyon9_duchere", "Lyon 9e — La Duchère", "Lyon"),
-    ("lyon9_vaise", "Lyon 9e — Vaise", "Lyon"),
-    ("lyon9_gorge_de_loup", "Lyon 9e — Gorge de Loup", "Lyon"),
-    ("se_montreynaud", "Saint-Étienne — Montreynaud", "Saint-Étienne"),
-    ("se_tarentaize_beaubrun", "Saint-Étienne — Tarentaize-Beaubrun", "Saint-Étienne"),
-    ("se_cret_de_roch", "Saint-Étienne — Crêt de Roch", "Saint-Étienne"),
-    ("se_sud_est", "Saint-Étienne — Quartiers Sud-Est", "Saint-Étienne"),
+    ("lyon8_mermoz", "Lyon 8e — Mermoz", "Lyon 8th — Mermoz", "Lyon"),
+    ("lyon8_etats_unis", "Lyon 8e — États-Unis", "Lyon 8th — États-Unis", "Lyon"),
+    ("lyon8_monplaisir", "Lyon 8e — Monplaisir", "Lyon 8th — Monplaisir", "Lyon"),
+    ("lyon8_bachut", "Lyon 8e — Bachut, Grand Trou", "Lyon 8th — Bachut, Grand Trou", "Lyon"),
+    ("lyon9_duchere", "Lyon 9e — La Duchère", "Lyon 9th — La Duchère", "Lyon"),
+    ("lyon9_vaise", "Lyon 9e — Vaise", "Lyon 9th — Vaise", "Lyon"),
+    ("lyon9_gorge_de_loup", "Lyon 9e — Gorge de Loup", "Lyon 9th — Gorge de Loup", "Lyon"),
+    ("se_montreynaud", "Saint-Étienne — Montreynaud", "", "Saint-Étienne"),
+    ("se_tarentaize_beaubrun", "Saint-Étienne — Tarentaize-Beaubrun", "", "Saint-Étienne"),
+    ("se_cret_de_roch", "Saint-Étienne — Crêt de Roch", "", "Saint-Étienne"),
+    ("se_sud_est", "Saint-Étienne — Quartiers Sud-Est", "Saint-Étienne — South-East",
+     "Saint-Étienne"),
 ]
 
 # name, kind (fr), kind (en), address, phone
@@ -77,13 +81,16 @@ DEFAULT_PLACES = [
 
 
 def load_defaults() -> int:
-    """Add what is missing of the default lists (matched by code, partners by name)."""
+    """Add what is missing of the default lists and return how many rows were created.
+
+    Idempotent: items are matched by kind and code, partners and places by name, so what an
+    administrator renamed, reordered or deactivated is left as it is."""
     created = 0
     existing = {(item.kind, item.code) for item in db.session.execute(
         select(ReferenceItem)).scalars()}
     lists = [(SOURCE, [(c, fr, en, None) for c, fr, en in DEFAULT_SOURCES]),
              (CATEGORY, [(c, fr, en, None) for c, fr, en in DEFAULT_CATEGORIES]),
-             (TERRITORY, [(c, label, label, city) for c, label, city in DEFAULT_TERRITORIES])]
+             (TERRITORY, DEFAULT_TERRITORIES)]
     for kind, rows in lists:
         for position, (code, label_fr, label_en, city) in enumerate(rows):
             if (kind, code) not in existing:

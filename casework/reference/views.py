@@ -1,20 +1,22 @@
-"""Administration of the reference lists: sources, categories, territories, partners."""
+"""Administration of the reference lists: sources, categories, territories, partners (and the
+meeting places of round tables). Administrators only; nothing is ever deleted."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from ..auth.operations import OperationError
 from ..extensions import db
 from ..permissions import requires
+from . import models  # noqa: F401  (the tables must be known to create_all and Alembic)
 from . import operations
-from .forms import ItemForm, PartnerForm
+from .forms import ItemForm, PartnerForm, PlaceForm
 from .models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
 
 bp = Blueprint("reference", __name__)
 
-# URL name → (kind, title)
+# The lists as they appear in URLs: name → (kind of item, title).
 LISTS = {
     "sources": (SOURCE, _l("Referral sources")),
     "categories": (CATEGORY, _l("Dispute categories")),
@@ -22,74 +24,105 @@ LISTS = {
 }
 
 
-def list_or_404(name):
-    if name not in LISTS:
+def list_or_404(kind):
+    """The list named ``kind`` in the URL (sources, categories, territories), or 404."""
+    if kind not in LISTS:
         abort(404)
-    return LISTS[name]
+    return LISTS[kind]
 
 
-def show_error(form, error):
-    getattr(form, error.field).errors = list(getattr(form, error.field).errors) + [
-        error.message]
+def get_item_or_404(kind, item_id) -> ReferenceItem:
+    item_kind = list_or_404(kind)[0]
+    item = db.session.get(ReferenceItem, item_id)
+    if item is None or item.kind != item_kind:
+        abort(404)
+    return item
+
+
+def get_partner_or_404(partner_id) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def get_place_or_404(place_id):
+    from ..cases.models import MeetingPlace
+
+    place = db.session.get(MeetingPlace, place_id)
+    if place is None:
+        abort(404)
+    return place
+
+
+def attach_error(form, error):
+    """Show an operation's refusal next to its field (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def wants_active() -> bool:
+    return request.form.get("active") == "1"
 
 
 @bp.route("/")
 @requires("manage_reference")
 def index():
-    return render_template("reference/index.html", lists=LISTS)
+    counts = {kind: (active or 0, total) for kind, active, total in db.session.execute(
+        select(ReferenceItem.kind, func.sum(case((ReferenceItem.active.is_(True), 1), else_=0)),
+               func.count()).group_by(ReferenceItem.kind)).all()}
+    partners = db.session.execute(
+        select(func.sum(case((Partner.active.is_(True), 1), else_=0)), func.count())
+        .select_from(Partner)).one()
+    return render_template("reference/index.html", lists=LISTS, counts=counts,
+                           partner_count=(partners[0] or 0, partners[1]))
 
 
-@bp.route("/<name>")
+@bp.route("/<kind>")
 @requires("manage_reference")
-def items(name):
-    kind, title = list_or_404(name)
-    rows = db.session.execute(select(ReferenceItem).where(ReferenceItem.kind == kind)
-                              .order_by(ReferenceItem.position, ReferenceItem.label_fr)
-                              ).scalars().all()
-    return render_template("reference/items.html", name=name, kind=kind, title=title,
-                           items=rows)
+def items(kind):
+    item_kind, title = list_or_404(kind)
+    rows = db.session.execute(
+        select(ReferenceItem).where(ReferenceItem.kind == item_kind)
+        .order_by(ReferenceItem.position, ReferenceItem.label_fr, ReferenceItem.id)
+    ).scalars().all()
+    return render_template("reference/items.html", kind=kind, item_kind=item_kind,
+                           title=title, items=rows)
 
 
-@bp.route("/<name>/new", methods=["GET", "POST"])
-@bp.route("/<name>/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/<kind>/new", methods=["GET", "POST"])
+@bp.route("/<kind>/<int:item_id>", methods=["GET", "POST"])
 @requires("manage_reference")
-def edit_item(name, item_id=None):
-    kind, title = list_or_404(name)
-    item = None
-    if item_id is not None:
-        item = db.session.get(ReferenceItem, item_id)
-        if item is None or item.kind != kind:
-            abort(404)
-    form = ItemForm(obj=item)
-    if kind != TERRITORY:
-        del form.city
+def edit_item(kind, item_id=None):
+    item_kind, title = list_or_404(kind)
+    item = get_item_or_404(kind, item_id) if item_id is not None else None
+    form = ItemForm(obj=item, kind=item_kind, item=item)
     if form.validate_on_submit():
         try:
-            item = operations.save_item(
-                current_user, kind, item, code=form.code.data, label_fr=form.label_fr.data,
-                label_en=form.label_en.data,
-                city=form.city.data if "city" in form else "", position=form.position.data)
+            item = operations.save_item(current_user, item_kind, item, form.data_for_operation)
         except OperationError as error:
-            show_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Saved: %(label)s.", label=item.label_fr), "success")
-            return redirect(url_for("reference.items", name=name))
-    return render_template("reference/item_form.html", name=name, title=title, form=form,
-                           item=item)
+            return redirect(url_for("reference.items", kind=kind))
+    return render_template("reference/item_form.html", kind=kind, item_kind=item_kind,
+                           title=title, form=form, item=item)
 
 
-@bp.route("/<name>/<int:item_id>/active", methods=["POST"])
+@bp.route("/<kind>/<int:item_id>/active", methods=["POST"])
 @requires("manage_reference")
-def set_item_active(name, item_id):
-    kind, _title = list_or_404(name)
-    item = db.session.get(ReferenceItem, item_id)
-    if item is None or item.kind != kind:
-        abort(404)
-    operations.set_item_active(current_user, item, request.form.get("active") == "1")
-    flash(_("%(label)s is offered again.", label=item.label_fr) if item.active else
-          _("%(label)s is no longer offered; the cases that use it keep it.",
-            label=item.label_fr), "success")
-    return redirect(url_for("reference.items", name=name))
+def set_item_active(kind, item_id):
+    item = get_item_or_404(kind, item_id)
+    operations.set_item_active(current_user, item, wants_active())
+    if item.active:
+        flash(_("%(label)s is offered again.", label=item.label_fr), "success")
+    else:
+        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
+                label=item.label_fr), "success")
+    return redirect(url_for("reference.items", kind=kind))
 
 
 @bp.route("/partners")
@@ -103,20 +136,13 @@ def partners():
 @bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
 @requires("manage_reference")
 def edit_partner(partner_id=None):
-    partner = None
-    if partner_id is not None:
-        partner = db.session.get(Partner, partner_id)
-        if partner is None:
-            abort(404)
-    form = PartnerForm(obj=partner)
+    partner = get_partner_or_404(partner_id) if partner_id is not None else None
+    form = PartnerForm(obj=partner, partner=partner)
     if form.validate_on_submit():
         try:
-            partner = operations.save_partner(
-                current_user, partner, name=form.name.data, kind_fr=form.kind_fr.data,
-                kind_en=form.kind_en.data, address=form.address.data, phone=form.phone.data,
-                email=form.email.data)
+            partner = operations.save_partner(current_user, partner, form.data_for_operation)
         except OperationError as error:
-            show_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Saved: %(label)s.", label=partner.name), "success")
             return redirect(url_for("reference.partners"))
@@ -126,13 +152,13 @@ def edit_partner(partner_id=None):
 @bp.route("/partners/<int:partner_id>/active", methods=["POST"])
 @requires("manage_reference")
 def set_partner_active(partner_id):
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        abort(404)
-    operations.set_partner_active(current_user, partner, request.form.get("active") == "1")
-    flash(_("%(label)s is offered again.", label=partner.name) if partner.active else
-          _("%(label)s is no longer offered; the cases that use it keep it.",
-            label=partner.name), "success")
+    partner = get_partner_or_404(partner_id)
+    operations.set_partner_active(current_user, partner, wants_active())
+    if partner.active:
+        flash(_("%(label)s is offered again.", label=partner.name), "success")
+    else:
+        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
+                label=partner.name), "success")
     return redirect(url_for("reference.partners"))
 
 
@@ -149,21 +175,14 @@ def places():
 @bp.route("/places/<int:place_id>", methods=["GET", "POST"])
 @requires("manage_reference")
 def edit_place(place_id=None):
-    from ..cases.models import MeetingPlace
-    from .forms import PlaceForm
-
-    place = None
-    if place_id is not None:
-        place = db.session.get(MeetingPlace, place_id)
-        if place is None:
-            abort(404)
+    place = get_place_or_404(place_id) if place_id is not None else None
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
-            place = operations.save_place(current_user, place, name=form.name.data,
-                                          address=form.address.data)
+            place = operations.save_place(current_user, place, {
+                "name": form.name.data, "address": form.address.data})
         except OperationError as error:
-            show_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Saved: %(label)s.", label=place.name), "success")
             return redirect(url_for("reference.places"))
@@ -173,13 +192,11 @@ def edit_place(place_id=None):
 @bp.route("/places/<int:place_id>/active", methods=["POST"])
 @requires("manage_reference")
 def set_place_active(place_id):
-    from ..cases.models import MeetingPlace
-
-    place = db.session.get(MeetingPlace, place_id)
-    if place is None:
-        abort(404)
-    operations.set_place_active(current_user, place, request.form.get("active") == "1")
-    flash(_("%(label)s is offered again.", label=place.name) if place.active else
-          _("%(label)s is no longer offered; the cases that use it keep it.",
-            label=place.name), "success")
+    place = get_place_or_404(place_id)
+    operations.set_place_active(current_user, place, wants_active())
+    if place.active:
+        flash(_("%(label)s is offered again.", label=place.name), "success")
+    else:
+        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
+                label=place.name), "success")
     return redirect(url_for("reference.places"))
