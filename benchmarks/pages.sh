@@ -18,12 +18,18 @@ export CASEWORK_SESSION_COOKIE_SECURE=false
 export CASEWORK_DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$W/casework-$N.sqlite}
 mkdir -p "$W/instance"
 flask="$root/.venv/bin/flask --app casework"
-if ! $flask shell -c "from casework.cases.models import Case; from casework.extensions import db; import sys; sys.exit(0 if db.session.query(Case).count() >= $N else 1)" 2>/dev/null; then
-  echo "Loading $N cases (once)…"
-  $flask db upgrade >/dev/null 2>&1
-  $flask demo-data --cases "$N" | head -1
+py="$root/.venv/bin/python"
+in_app() { "$py" -c "from casework import create_app; from casework.extensions import db; from casework.cases.models import Case
+with create_app().app_context(): $1"; }
+$flask db upgrade >/dev/null 2>&1
+have=$(in_app "print(db.session.query(Case).count())")
+if [ "$have" -lt "$N" ]; then
+  echo "Loading $((N - have)) cases (once)…"
+  $flask demo-data --cases "$((N - have))" | head -1
 fi
-ref=$($flask shell -c "from casework.cases.models import Case; from casework.extensions import db; print(db.session.query(Case.reference).filter(Case.team.has(name='Territoires')).order_by(Case.id).offset($N/20).limit(1).scalar())" 2>/dev/null | tail -1)
+# A case of the manager's teams, in the middle of the table.
+ref=$(in_app "print(db.session.query(Case.reference).filter(Case.team.has(name='Territoires')).order_by(Case.id).offset($N // 20).limit(1).scalar())")
+[ -n "$ref" ] || { echo "no case to measure"; exit 1; }
 
 (cd "$root" && exec .venv/bin/gunicorn -w 2 -b 127.0.0.1:5902 --log-level warning 'casework:create_app()') & gpid=$!
 trap 'kill $gpid 2>/dev/null' EXIT
@@ -34,7 +40,10 @@ token=$(curl -s -c "$jar" http://127.0.0.1:5902/login | sed -n 's/.*name="csrf_t
 curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf_token=$token&username=manager&password=casework-demo" http://127.0.0.1:5902/login
 cookie=$(awk '$6 == "casework_session" {print $7}' "$jar")
 [ -n "$cookie" ] || { echo "login failed"; exit 1; }
-rps() { wrk -t2 -c16 -d"$DUR" -H "Cookie: casework_session=$cookie" "$@" | awk '/Requests\/sec/ {print int($2)}'; }
+rps() {  # requests/s of a page, after checking that it answers 200 with the right page
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: casework_session=$cookie" "$1")" = 200 ] \
+    || { echo "$1 does not answer 200" >&2; exit 1; }
+  wrk -t2 -c16 -d"$DUR" -H "Cookie: casework_session=$cookie" "$@" | awk '/Requests\/sec/ {print int($2)}'; }
 
 page=$(rps "http://127.0.0.1:5902/cases/$ref")
 list=$(rps "http://127.0.0.1:5902/cases/?status=mediation&page=3")

@@ -2,7 +2,7 @@
 
 Demo data only: every demo account has the password ``casework-demo``.
 """
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .auth import operations
 from .auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
@@ -66,5 +66,10 @@ def load(cases: int = 0) -> dict:
             created += 1
     stories = demo_cases.load_stories()
     bulk = demo_cases.load_bulk(cases) if cases else 0
+    if bulk:
+        # Fresh statistics after a bulk load, so that the query planner knows the tables'
+        # sizes (SQLite has none until ANALYZE; PostgreSQL's autovacuum would come later).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return {"teams": len(teams), "users": len(STAFF), "created": created,
             "cases": stories + bulk}

@@ -112,6 +112,15 @@ def test_pagination(client, make, org, refs):
     assert "30 cases" in client.get("/cases/", headers={"Accept-Language": "en"}).text
 
 
+def test_the_pager_shows_the_ends_and_the_pages_around():
+    from casework.cases.lists import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 4000) == [1, 2, 3, 4000]
+    assert page_window(50, 4000) == [1, 48, 49, 50, 51, 52, 4000]
+    assert page_window(4000, 4000) == [1, 3998, 3999, 4000]
+
+
 def test_query_count_does_not_grow_with_the_rows(client, make, org, refs, count_queries):
     client.login("mona.mediator")
     for number in range(2):

@@ -128,6 +128,22 @@ def test_case_page_shows_other_cases_at_the_same_address_or_with_the_same_people
     assert unrelated.reference not in related
 
 
+def test_related_cases_are_the_visible_ones_newest_first(client, make, org, case):
+    from datetime import date
+
+    older = make.case(org["north"], creator=org["manager"], received_on=date(2024, 5, 2),
+                      street="12 rue Professeur Beauvisage")
+    newer = make.case(org["north"], creator=org["manager"], received_on=date(2025, 9, 1),
+                      street="12 Rue Professeur-Beauvisage")
+    elsewhere = make.case(org["south"], creator=org["manager"],
+                          street="12 rue Professeur Beauvisage")
+    client.login("mona.mediator")
+    page = client.get(f"/cases/{case.reference}").text
+    related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert elsewhere.reference not in related  # another team's case stays unknown
+    assert related.index(newer.reference) < related.index(older.reference)
+
+
 def test_party_counts_are_not_duplicated(app, client, org, case):
     client.login("mona.mediator")
     client.submit(f"/cases/{case.reference}/parties/new", party_data())

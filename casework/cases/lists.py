@@ -134,6 +134,14 @@ def page_of(filters, base, page):
     return [by_id[i] for i in ids]
 
 
+@bp.app_template_global()
+def page_window(page, pages, around=2):
+    """The page numbers a pager shows: the first, the last, and those around ``page``
+    (not a loop over thousands of pages)."""
+    near = range(max(page - around, 1), min(page + around, pages) + 1)
+    return sorted({1, pages, *near})
+
+
 def filter_options(team_ids):
     teams = [t for t in current_user.teams if t.id in team_ids]
     mediators = db.session.execute(

@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import MEDIATOR, User
@@ -245,6 +246,11 @@ def update_party(actor, party, version, data: dict) -> list:
     return changes
 
 
+# What the case page shows of a related case.
+RELATED_COLUMNS = (Case.reference, Case.status, Case.received_on, Case.street, Case.building,
+                   Case.staircase, Case.floor, Case.postcode, Case.city)
+
+
 def related_cases(case, team_ids, limit=20):
     """Other cases, in the teams ``team_ids``, at the same address or with one of the same
     people (name and address, accents and case ignored): repeat conflicts.
@@ -263,10 +269,19 @@ def related_cases(case, team_ids, limit=20):
     ids = set(db.session.execute(union(*lookups).limit(200)).scalars()) - {case.id}
     if not ids:
         return []
-    return db.session.execute(
-        select(Case).where(Case.id.in_(ids), Case.team_id.in_(team_ids))
-        .order_by(Case.received_on.desc(), Case.id.desc()).limit(limit)
-    ).scalars().all()
+    # The visible ones, newest first, chosen from the found ids by primary key: left to
+    # itself, a planner without statistics may walk the whole team instead.
+    found = db.session.execute(
+        select(Case.id, Case.team_id, Case.received_on).where(Case.id.in_(ids))).all()
+    teams = set(team_ids)
+    newest = sorted((row for row in found if row.team_id in teams),
+                    key=lambda row: (row.received_on, row.id), reverse=True)[:limit]
+    if not newest:
+        return []
+    by_id = {c.id: c for c in db.session.execute(
+        select(Case).where(Case.id.in_([row.id for row in newest]))
+        .options(load_only(*RELATED_COLUMNS))).scalars()}
+    return [by_id[row.id] for row in newest]
 
 
 # — Assignment ————————————————————————————————————————————————————————————————
