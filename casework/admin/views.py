@@ -1,5 +1,5 @@
 """Administration of accounts and teams. Only administrators come here."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,20 +14,6 @@ from .forms import NewUserForm, ResetPasswordForm, TeamForm, UserForm
 bp = Blueprint("admin", __name__)
 
 
-def get_user_or_404(user_id) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def get_team_or_404(team_id) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None:
-        abort(404)
-    return team
-
-
 def team_choices():
     teams = db.session.execute(select(Team).order_by(Team.name)).scalars()
     return [(team.id, team.name) for team in teams]
@@ -37,15 +23,6 @@ def teams_by_id(ids):
     if not ids:
         return []
     return list(db.session.execute(select(Team).where(Team.id.in_(ids))).scalars())
-
-
-def attach_error(form, error):
-    """Show an operation's refusal next to its field (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def account_form(account, **kwargs):
@@ -92,7 +69,7 @@ def new_user():
                 email=form.email.data, password=form.password.data, roles=form.roles.data,
                 teams=teams_by_id(form.teams.data), language=form.language.data)
         except operations.OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Account %(username)s created.", username=user.username), "success")
             return redirect(url_for("admin.users"))
@@ -102,7 +79,7 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires("manage_users")
 def edit_user(user_id):
-    account = get_user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     form = account_form(account)
     if form.validate_on_submit():
         try:
@@ -111,7 +88,7 @@ def edit_user(user_id):
                 full_name=form.full_name.data, email=form.email.data, roles=form.roles.data,
                 teams=teams_by_id(form.teams.data), language=form.language.data)
         except operations.OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Account %(username)s saved.", username=account.username), "success")
             return redirect(url_for("admin.users"))
@@ -122,7 +99,7 @@ def edit_user(user_id):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @requires("manage_users")
 def reset_password(user_id):
-    account = get_user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     form = ResetPasswordForm(prefix="reset")
     if form.validate_on_submit():
         operations.reset_password(current_user, account, form.password.data)
@@ -136,7 +113,7 @@ def reset_password(user_id):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @requires("manage_users")
 def set_active(user_id):
-    account = get_user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
         operations.set_active(current_user, account, active)
@@ -168,13 +145,13 @@ def teams():
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @requires("manage_teams")
 def edit_team(team_id=None):
-    team = get_team_or_404(team_id) if team_id is not None else None
+    team = db.get_or_404(Team, team_id) if team_id is not None else None
     form = TeamForm(obj=team)
     if form.validate_on_submit():
         try:
             team = operations.save_team(current_user, team, name=form.name.data)
         except operations.OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Team %(name)s saved.", name=team.name), "success")
             return redirect(url_for("admin.teams"))

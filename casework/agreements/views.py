@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..cases import workflow
 from ..cases.operations import EditConflict, OperationError
-from ..cases.views import CASE_PAGE_OPTIONS, show_error
+from ..cases.views import CASE_PAGE_OPTIONS
 from ..extensions import db
 from ..forms import choices
 from ..labels import address
@@ -149,7 +149,7 @@ def edit(reference):
                                    form=form, clauses=clauses,
                                    preview=document_data(agreement)), 409
         except OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Draft saved. Check the preview, then print it for signature."),
                   "success")
@@ -216,7 +216,7 @@ def sign(reference):
                             signatories=chosen, follow_up_on=form.follow_up_on.data,
                             document=build_document)
         except OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Agreement signed and frozen. Attach the scanned copy when you have it."),
                   "success")
@@ -270,7 +270,7 @@ def follow_up(reference):
                 decision=form.decision.data, reason=form.reason.data,
                 next_check_on=form.next_check_on.data)
         except OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Follow-up recorded."), "success")
             return redirect(url_for("cases.show", reference=reference))

@@ -29,6 +29,14 @@ class OperationError(ValueError):
         self.message = message
         self.field = field
 
+    def show_on(self, form):
+        """Show the refusal next to its field, or above the form when it has none."""
+        field = getattr(form, self.field, None) if self.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [self.message]
+        else:
+            form.form_errors.append(self.message)
+
 
 def password_problem(password: str):
     """Why this password is refused, or None. One rule for forms and the command line."""

@@ -16,7 +16,7 @@ from . import letters, meetings, operations
 from .meeting_forms import (InterventionForm, RecordRoundTableForm, RoundTableForm, to_local,
                             to_utc)
 from .models import MeetingPlace, Party, RoundTable
-from .views import CASE_PAGE_OPTIONS, bp, conflict, show_error
+from .views import CASE_PAGE_OPTIONS, bp, conflict
 
 
 def _chosen(model, ids):
@@ -47,7 +47,7 @@ def new_intervention(reference):
                 notes=form.notes.data, mediators=_chosen(User, form.mediators.data),
                 parties=_chosen(Party, form.parties.data))
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Intervention logged."), "success")
             if request.form.get("another"):
@@ -86,7 +86,7 @@ def new_round_table(reference):
         except meetings.DoubleBooking as error:
             clashes = error.clashes
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Round table scheduled. Print the invitations from the case page."),
                   "success")
@@ -126,7 +126,7 @@ def record_round_table(reference, table_id):
             return conflict(form, error, table, "cases/record_round_table.html", case=case,
                             table=table)
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             if table.outcome == "agreement":
                 flash(_("Agreement reached: draft the agreement protocol now."), "success")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import MEDIATOR, User
+from ..auth.operations import OperationError
 from ..extensions import db
 from ..models import today
 from ..permissions import can
@@ -29,15 +30,6 @@ CASE_FIELDS = ("received_on", "source", "referrer_organisation", "referrer_name"
 PARTY_FIELDS = ("role", "kind", "civility", "first_name", "last_name", "street", "building",
                 "staircase", "floor", "postcode", "city", "phone", "email", "language",
                 "consent", "consent_on", "consent_method")
-
-
-class OperationError(ValueError):
-    """A rule refused the change; ``field`` names the form field at fault, if any."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class EditConflict(OperationError):

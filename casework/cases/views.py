@@ -78,14 +78,6 @@ def chosen_categories(form):
                               ).scalars().all() if ids else []
 
 
-def show_error(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 # — Referral intake ———————————————————————————————————————————————————————————
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -158,7 +150,7 @@ def edit(reference):
         except operations.EditConflict as error:
             return conflict(form, error, case, "cases/edit.html")
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Case saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("cases.show", reference=case.reference))
@@ -291,7 +283,7 @@ def assign(reference):
         except operations.EditConflict as error:
             return conflict(form, error, case, "cases/assign.html", workload=workload)
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Case %(reference)s assigned to %(name)s.", reference=case.reference,
                     name=lead.full_name), "success")
@@ -351,7 +343,7 @@ def step(reference, name):
         except operations.EditConflict as error:
             return conflict(form, error, case, "cases/step.html", transition=transition)
         except operations.OperationError as error:
-            show_error(form, error)
+            error.show_on(form)
         else:
             flash(_("The case is now: %(status)s.",
                     status=_status_label(case.status)), "success")

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from ..auth.operations import OperationError
+from ..cases.models import MeetingPlace
 from ..extensions import db
 from ..permissions import requires
 from . import models  # noqa: F401  (the tables must be known to create_all and Alembic)
@@ -39,33 +40,16 @@ def get_item_or_404(kind, item_id) -> ReferenceItem:
     return item
 
 
-def get_partner_or_404(partner_id) -> Partner:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        abort(404)
-    return partner
-
-
-def get_place_or_404(place_id):
-    from ..cases.models import MeetingPlace
-
-    place = db.session.get(MeetingPlace, place_id)
-    if place is None:
-        abort(404)
-    return place
-
-
-def attach_error(form, error):
-    """Show an operation's refusal next to its field (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def wants_active() -> bool:
     return request.form.get("active") == "1"
+
+
+def flash_offered(label, active):
+    if active:
+        flash(_("%(label)s is offered again.", label=label), "success")
+    else:
+        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
+                label=label), "success")
 
 
 @bp.route("/")
@@ -104,7 +88,7 @@ def edit_item(kind, item_id=None):
         try:
             item = operations.save_item(current_user, item_kind, item, form.data_for_operation)
         except OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Saved: %(label)s.", label=item.label_fr), "success")
             return redirect(url_for("reference.items", kind=kind))
@@ -117,11 +101,7 @@ def edit_item(kind, item_id=None):
 def set_item_active(kind, item_id):
     item = get_item_or_404(kind, item_id)
     operations.set_item_active(current_user, item, wants_active())
-    if item.active:
-        flash(_("%(label)s is offered again.", label=item.label_fr), "success")
-    else:
-        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
-                label=item.label_fr), "success")
+    flash_offered(item.label_fr, item.active)
     return redirect(url_for("reference.items", kind=kind))
 
 
@@ -136,13 +116,13 @@ def partners():
 @bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
 @requires("manage_reference")
 def edit_partner(partner_id=None):
-    partner = get_partner_or_404(partner_id) if partner_id is not None else None
+    partner = db.get_or_404(Partner, partner_id) if partner_id is not None else None
     form = PartnerForm(obj=partner, partner=partner)
     if form.validate_on_submit():
         try:
             partner = operations.save_partner(current_user, partner, form.data_for_operation)
         except OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Saved: %(label)s.", label=partner.name), "success")
             return redirect(url_for("reference.partners"))
@@ -152,21 +132,15 @@ def edit_partner(partner_id=None):
 @bp.route("/partners/<int:partner_id>/active", methods=["POST"])
 @requires("manage_reference")
 def set_partner_active(partner_id):
-    partner = get_partner_or_404(partner_id)
+    partner = db.get_or_404(Partner, partner_id)
     operations.set_partner_active(current_user, partner, wants_active())
-    if partner.active:
-        flash(_("%(label)s is offered again.", label=partner.name), "success")
-    else:
-        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
-                label=partner.name), "success")
+    flash_offered(partner.name, partner.active)
     return redirect(url_for("reference.partners"))
 
 
 @bp.route("/places")
 @requires("manage_reference")
 def places():
-    from ..cases.models import MeetingPlace
-
     rows = db.session.execute(select(MeetingPlace).order_by(MeetingPlace.name)).scalars().all()
     return render_template("reference/places.html", places=rows)
 
@@ -175,14 +149,14 @@ def places():
 @bp.route("/places/<int:place_id>", methods=["GET", "POST"])
 @requires("manage_reference")
 def edit_place(place_id=None):
-    place = get_place_or_404(place_id) if place_id is not None else None
+    place = db.get_or_404(MeetingPlace, place_id) if place_id is not None else None
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
             place = operations.save_place(current_user, place, {
                 "name": form.name.data, "address": form.address.data})
         except OperationError as error:
-            attach_error(form, error)
+            error.show_on(form)
         else:
             flash(_("Saved: %(label)s.", label=place.name), "success")
             return redirect(url_for("reference.places"))
@@ -192,11 +166,7 @@ def edit_place(place_id=None):
 @bp.route("/places/<int:place_id>/active", methods=["POST"])
 @requires("manage_reference")
 def set_place_active(place_id):
-    place = get_place_or_404(place_id)
+    place = db.get_or_404(MeetingPlace, place_id)
     operations.set_place_active(current_user, place, wants_active())
-    if place.active:
-        flash(_("%(label)s is offered again.", label=place.name), "success")
-    else:
-        flash(_("%(label)s is no longer offered; the cases that use it keep it.",
-                label=place.name), "success")
+    flash_offered(place.name, place.active)
     return redirect(url_for("reference.places"))
