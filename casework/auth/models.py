@@ -82,11 +82,14 @@ class User(UserMixin, db.Model):
     # The secret of the personal calendar feed; renewing it revokes the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
+    # Loaded on demand: pages name many users (mediators, timeline authors) without their
+    # teams or roles. The signed-in user's are joined by the user loader (security.py), and
+    # pages that list users with them ask for them (admin).
     teams: Mapped[list[Team]] = relationship(
-        secondary=user_teams, back_populates="members", order_by=Team.name, lazy="selectin"
+        secondary=user_teams, back_populates="members", order_by=Team.name
     )
     role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+        cascade="all, delete-orphan", order_by=UserRole.role
     )
 
     def __repr__(self):
