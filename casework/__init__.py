@@ -96,6 +96,7 @@ def register_blueprints(app):
     from .cases.views import bp as cases_bp
     from .main import bp as main_bp
     from .reference.views import bp as reference_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(agenda_bp)
@@ -105,6 +106,7 @@ def register_blueprints(app):
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(agreements_bp, url_prefix="/cases")
     app.register_blueprint(clauses_bp, url_prefix="/clauses")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def register_errorhandlers(app):

@@ -1,11 +1,9 @@
-"""The agenda (upcoming round tables, mine and my teams'), each user's calendar feed, and
-the intervention figures reported to funders."""
+"""The agenda (upcoming round tables, mine and my teams'), and each user's calendar feed."""
 import secrets
-from calendar import monthrange
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from . import calendar_export
 from .auth.models import User
-from .cases import meetings
-from .cases.meeting_forms import local_zone
 from .cases.models import Case, RoundTable, round_table_mediators
 from .extensions import db, limiter
 from .models import utcnow
@@ -87,27 +83,3 @@ def feed(token):
                                     language=user.language or "fr",
                                     name="Casework — tables rondes")
     return Response(body, mimetype="text/calendar")
-
-
-def month_bounds(value):
-    """The first instant of the month ``YYYY-MM`` (this month by default) and of the next,
-    in the organisation's time zone, as UTC."""
-    zone = local_zone()
-    today = datetime.now(zone)
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        datetime(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = start + timedelta(days=monthrange(year, month)[1])
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc), f"{year}-{month:02d}"
-
-
-@bp.route("/reports/interventions")
-@requires("assign_cases")
-def interventions_report():
-    start, end, month = month_bounds(request.args.get("month"))
-    counts = meetings.intervention_counts([t.id for t in current_user.teams], start, end)
-    return render_template("agenda/interventions.html", counts=counts, month=month,
-                           start=start)

@@ -214,7 +214,7 @@ class _Story:
             operations.assign(self.manager, case, lead, co if index % 2 else None)
         if stage == "assigned":
             return
-        self.contacts(case, lead)  # the first contact starts the mediation
+        self.contacts(case, lead, co if index % 2 else None, index)  # starts the mediation
         path = {"mediation": [], "agreement": ["round_table", "draft_agreement"],
                 "follow_up": ["round_table", "draft_agreement", "mark_signed"]}
         steps = path.get(stage) or {
@@ -255,7 +255,7 @@ class _Story:
                                       reason=reasons.get(outcome, ""), partner=partner,
                                       closing_summary=reasons.get(outcome, ""))
 
-    def contacts(self, case, lead):
+    def contacts(self, case, lead, co, index):
         complainant, respondent = case.parties[0], case.parties[1]
         with self.at(days=1, hour=10):
             meetings.log_intervention(
@@ -264,13 +264,25 @@ class _Story:
                         "médiation.",
                 notes="Se dit fatiguée par la situation ; souhaite un échange apaisé.",
                 mediators=[lead], parties=[complainant])
+        kind, summary = [
+            ("home_visit", "Visite à domicile de l'autre partie, qui donne sa version."),
+            ("office", "Entretien au local avec l'autre partie, qui donne sa version."),
+            ("door_to_door", "Porte-à-porte dans l'immeuble : l'autre partie et deux "
+                             "voisins rencontrés."),
+        ][index % 3]
         with self.at(days=3, hour=17):
             meetings.log_intervention(
-                lead, case, kind="home_visit", at=_moment(self.day, 17),
-                duration_minutes=45,
-                summary="Visite à domicile de l'autre partie, qui donne sa version.",
+                lead, case, kind=kind, at=_moment(self.day, 17), duration_minutes=45,
+                summary=summary,
                 notes="Ignorait la gêne occasionnée ; ouvert à une rencontre.",
-                mediators=[lead], parties=[respondent])
+                mediators=[m for m in (lead, co) if m], parties=[respondent])
+        if index % 4 == 0:
+            with self.at(days=1, hour=11):
+                meetings.log_intervention(
+                    lead, case, kind="partner_meeting", at=_moment(self.day, 11),
+                    duration_minutes=60,
+                    summary="Point avec le gardien et le bailleur sur la situation de "
+                            "l'immeuble.", mediators=[lead], parties=[])
 
     def _place(self, case):
         places = db.session.execute(select(MeetingPlace).order_by(MeetingPlace.id)

@@ -4,7 +4,7 @@ The choice is remembered in the session, and in the user's profile once logged i
 French is the fallback.
 """
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -36,9 +36,9 @@ def init_app(app):
         }
 
     app.jinja_env.globals["colon"] = colon
-    app.jinja_env.filters["month_name"] = lambda value: format_date(value, "LLLL y")
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["datetime_long"] = datetime_long
+    app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium") \
         if value else ""
 
@@ -48,24 +48,40 @@ DATE_PATTERNS = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
 DATETIME_PATTERNS = {"fr": "EEEE d MMMM y 'à' H' h 'mm", "en": "EEEE d MMMM y 'at' h:mm a"}
 
 
-def _language():
+def current_language() -> str:
+    """The interface language of this request: ``"fr"`` or ``"en"``."""
     return str(get_locale() or "fr")[:2]
 
 
 def colon() -> str:
     """« : » in French (with a no-break space before), ": " in English."""
-    return "\u00a0: " if _language() == "fr" else ": "
+    return "\u00a0: " if current_language() == "fr" else ": "
 
 
 def date_long(value):
     """A date in words, in the interface language."""
     if not value:
         return ""
-    return format_date(value, DATE_PATTERNS.get(_language(), DATE_PATTERNS["fr"]))
+    return format_date(value, DATE_PATTERNS.get(current_language(), DATE_PATTERNS["fr"]))
 
 
 def datetime_long(value):
     """A moment in words, in the interface language and the organisation's time zone."""
     if not value:
         return ""
-    return format_datetime(value, DATETIME_PATTERNS.get(_language(), DATETIME_PATTERNS["fr"]))
+    pattern = DATETIME_PATTERNS.get(current_language(), DATETIME_PATTERNS["fr"])
+    return format_datetime(value, pattern)
+
+
+def duration(minutes: int) -> str:
+    """Time spent, as people write it: « 45 min », « 2 h », « 1 237 h 05 » (« … min » added
+    in English)."""
+    hours, rest = divmod(int(minutes or 0), 60)
+    if not hours:
+        return f"{rest}\u00a0min"
+    number = format_decimal(hours)
+    if not rest:
+        return f"{number}\u00a0h"
+    if current_language() == "fr":
+        return f"{number}\u00a0h\u00a0{rest:02d}"
+    return f"{number}\u00a0h {rest:02d}\u00a0min"

@@ -109,6 +109,15 @@ INTERVENTION_KIND_LABELS = {
     "partner_meeting": _l("Meeting with a partner"),
 }
 
+PERIOD_PRESET_LABELS = {
+    "this_month": _l("This month"),
+    "last_month": _l("Last month"),
+    "this_quarter": _l("This quarter"),
+    "last_quarter": _l("Last quarter"),
+    "this_year": _l("This year"),
+    "last_year": _l("Last year"),
+}
+
 ROUND_TABLE_STATUS_LABELS = {
     "scheduled": _l("Scheduled"),
     "held": _l("Held"),
@@ -292,6 +301,7 @@ def init_app(app):
         "event_labels": EVENT_LABELS,
         "next_steps": NEXT_STEP_LABELS,
         "intervention_kind_labels": INTERVENTION_KIND_LABELS,
+        "preset_labels": PERIOD_PRESET_LABELS,
         "round_table_status_labels": ROUND_TABLE_STATUS_LABELS,
         "round_table_outcome_labels": ROUND_TABLE_OUTCOME_LABELS,
         "agreement_status_labels": AGREEMENT_STATUS_LABELS,

@@ -66,4 +66,3 @@ def init_app(app):
             # Pages may hold personal data: no copy in shared or browser caches.
             headers.setdefault("Cache-Control", "no-store")
         return response
-

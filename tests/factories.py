@@ -113,7 +113,8 @@ def place(name="Salle de réunion — Maison des associations", address="12 rue 
     return item
 
 
-def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7):
+def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7,
+                status="scheduled"):
     from datetime import datetime, timedelta, timezone
 
     from casework.cases.models import Case, RoundTable
@@ -123,7 +124,21 @@ def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7
     table = RoundTable(case=case, starts_at=starts, ends_at=starts + timedelta(minutes=90),
                        duration_minutes=90, place_text=place_text,
                        mediators=[db.session.get(User, m.id) for m in mediators],
-                       invited=list(case.parties), created_by_id=mediators[0].id)
+                       invited=list(case.parties), created_by_id=mediators[0].id,
+                       status=status)
     db.session.add(table)
     db.session.commit()
     return table
+
+
+def intervention(case, mediators, *, at, kind="phone", minutes=30):
+    """A contact logged on ``case`` at ``at`` (an aware datetime)."""
+    from casework.cases.models import Case, Intervention
+
+    case = db.session.get(Case, case.id)
+    item = Intervention(case=case, kind=kind, at=at, duration_minutes=minutes,
+                        summary="Appel de suivi.", created_by_id=mediators[0].id,
+                        mediators=[db.session.get(User, m.id) for m in mediators])
+    db.session.add(item)
+    db.session.commit()
+    return item

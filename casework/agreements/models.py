@@ -176,4 +176,3 @@ class SatisfactionAnswer(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     party: Mapped[Party | None] = relationship()
-

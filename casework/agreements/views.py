@@ -277,4 +277,3 @@ def follow_up(reference):
     names = {p.id: p.display_name for p in case.parties}
     return render_template("agreements/follow_up.html", case=case, check=check, form=form,
                            commitments=commitments, names=names)
-

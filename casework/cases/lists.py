@@ -198,4 +198,3 @@ def unassigned():
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().unique().all()
     return render_template("cases/unassigned.html", cases=cases, total=total, page=page,
                            pages=pages, today=date.today())
-

@@ -188,4 +188,3 @@ def party_address_lines(party, case):
                                     source.floor) if x)
     return [line for line in (details, source.street,
                               f"{source.postcode} {source.city}".strip()) if line]
-

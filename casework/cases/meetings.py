@@ -4,9 +4,8 @@ import logging
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
-from ..auth.models import User
 from ..extensions import db
 from . import workflow
 from .models import Intervention, RoundTable, round_table_mediators
@@ -143,24 +142,3 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
     _commit_with_version_check()
     log.info("round table %s recorded as %s by account %s", table.id, status, actor.id)
     return table
-
-
-def intervention_counts(team_ids, start, end):
-    """Interventions between ``start`` and ``end`` (UTC datetimes) in these teams: per kind,
-    per mediator, and the total — the figures reported to funders."""
-    from .models import Case, intervention_mediators
-
-    in_period = and_(Intervention.at >= start, Intervention.at < end,
-                     Case.team_id.in_(team_ids))
-    by_kind = dict(db.session.execute(
-        select(Intervention.kind, func.count(Intervention.id)).join(Case)
-        .where(in_period).group_by(Intervention.kind)).all())
-    by_mediator = db.session.execute(
-        select(User.full_name, func.count(Intervention.id))
-        .select_from(Intervention).join(Case)
-        .join(intervention_mediators,
-              intervention_mediators.c.intervention_id == Intervention.id)
-        .join(User, User.id == intervention_mediators.c.user_id)
-        .where(in_period).group_by(User.full_name).order_by(User.full_name)).all()
-    total = sum(by_kind.values())
-    return {"by_kind": by_kind, "by_mediator": by_mediator, "total": total}

@@ -391,4 +391,3 @@ def open_cases_count(user) -> int:
             Case.status != workflow.CLOSED,
             (Case.lead_mediator_id == user.id) | (Case.co_mediator_id == user.id))
     ).scalar_one()
-

@@ -1,0 +1,1 @@
+"""Figures a manager reports to the association's funders."""

@@ -1,0 +1,33 @@
+"""The report's period and team, read from the query string (a GET form: bookmarkable,
+nothing changes, so no CSRF token)."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired, ValidationError
+
+from ..cases.forms import not_too_old
+from .periods import Period
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[DataRequired(_l("Enter a valid date.")),
+                                              not_too_old])
+    end = DateField(_l("To"), validators=[DataRequired(_l("Enter a valid date.")),
+                                          not_too_old])
+    team = SelectField(_l("Team"), coerce=int, default=0)
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end of the period comes before its start."))
+        limit = date(date.today().year + 2, 1, 1)
+        if field.data and field.data >= limit:
+            raise ValidationError(_l("Enter a date before %(date)s.", date=limit.isoformat()))
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start.data, self.end.data)

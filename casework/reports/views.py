@@ -1,0 +1,103 @@
+"""Reports: the intervention figures of a manager's teams over a period, on screen and as
+a spreadsheet of interventions (no resident's name in either)."""
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext as _
+from flask_login import current_user
+
+from ..auth.models import Team
+from ..cases.meeting_forms import local_zone
+from ..extensions import db
+from ..i18n import current_language
+from ..labels import INTERVENTION_KIND_LABELS
+from ..permissions import requires, visible_teams
+from . import figures, periods
+from .forms import PeriodForm
+
+bp = Blueprint("reports", __name__)
+
+
+def _period_form(teams):
+    """The form over the query string; without dates, this month (or ``?month=YYYY-MM``).
+    A team the manager does not lead (an old bookmark) means all their teams, as in the
+    case list's filters."""
+    args = request.args.copy()
+    if args.get("team") not in {str(team.id) for team in teams}:
+        args.pop("team", None)
+    if not args.get("start") and not args.get("end"):
+        today = date.today()
+        chosen = periods.month(today.year, today.month)
+        try:
+            year, number = (int(x) for x in args.get("month", "").split("-"))
+            chosen = periods.month(year, number)
+        except ValueError:
+            pass
+        args["start"], args["end"] = chosen.first.isoformat(), chosen.last.isoformat()
+    form = PeriodForm(formdata=args)
+    form.team.choices = [(0, _("All my teams"))] + [(team.id, team.name) for team in teams]
+    return form
+
+
+def _scope(form, teams):
+    ids = {team.id for team in teams}
+    return [form.team.data] if form.team.data in ids else sorted(ids)
+
+
+def _teams():
+    return db.session.execute(db.select(Team).where(Team.id.in_(visible_teams(current_user)))
+                              .order_by(Team.name)).scalars().all()
+
+
+@bp.route("/interventions")
+@requires("assign_cases")
+def interventions():
+    teams = _teams()
+    form = _period_form(teams)
+    context = {"form": form, "teams": teams, "presets": periods.presets(date.today())}
+    if form.validate():
+        zone = local_zone()
+        start, end = form.period.bounds(zone)
+        unit, bucket_days = form.period.buckets()
+        buckets = [(periods.midnight_utc(day, zone),
+                    format_date(day, "LLLL y") if unit == "month" else str(day.year))
+                   for day in bucket_days]
+        context.update(
+            period=form.period, unit=unit,
+            figures=figures.intervention_figures(_scope(form, teams), start, end, buckets),
+            query={"start": form.start.data.isoformat(), "end": form.end.data.isoformat(),
+                   "team": form.team.data})
+    return render_template("reports/interventions.html", **context)
+
+
+def _cell(value):
+    """Text a spreadsheet will not take for a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/interventions.csv")
+@requires("assign_cases")
+def interventions_csv():
+    teams = _teams()
+    form = _period_form(teams)
+    if not form.validate():
+        return redirect(url_for(".interventions", **request.args))
+    zone = local_zone()
+    start, end = form.period.bounds(zone)
+    french = current_language() == "fr"
+    out = io.StringIO()
+    out.write("\ufeff")  # spreadsheets then read the file as UTF-8
+    writer = csv.writer(out, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer.writerow([_("Date"), _("Time"), _("Case"), _("Team"), _("Kind"),
+                     _("Duration (minutes)"), _("Mediators")])
+    for row in figures.intervention_rows(_scope(form, teams), start, end):
+        local = row.at.astimezone(zone)
+        writer.writerow([local.date().isoformat(), local.strftime("%H:%M"), row.reference,
+                         _cell(row.team), INTERVENTION_KIND_LABELS[row.kind], row.minutes,
+                         _cell(", ".join(row.mediators))])
+    name = f"interventions-{form.start.data.isoformat()}-{form.end.data.isoformat()}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
