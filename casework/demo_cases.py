@@ -137,6 +137,7 @@ def load_stories(today=None) -> int:
     managers = {team.name: next(u for u in users.values() if u.has_role("manager")
                                 and team in u.teams) for team in teams.values()}
     created = 0
+    earlier = {}  # (team, address) → the last respondent there: conflicts come back
     for team_name, team in sorted(teams.items()):
         addresses = SAINT_ETIENNE if team_name == "Saint-Étienne" else (
             LYON_8 if team_name in ("Territoires", "Habitat") else LYON_9)
@@ -158,7 +159,8 @@ def load_stories(today=None) -> int:
             if case is None:
                 continue
             created += 1
-            story.parties(case, address, rng)
+            story.parties(case, address, rng, earlier.get((team_name, address)))
+            earlier[(team_name, address)] = case.parties[-1]
             story.advance(case, stage, outcome, index)
     return created
 
@@ -193,13 +195,19 @@ class _Story:
             return operations.record_referral(self.manager, data, [category],
                                               not_eligible_partner=partner)
 
-    def parties(self, case, address, rng):
+    def parties(self, case, address, rng, neighbour=None):
+        """A complainant and a respondent; where an earlier case's respondent lives, they
+        are often the respondent again (a repeat conflict the case page points out)."""
         with self.at(hour=10):
             first = _party_data(rng, "complainant", address, "2e étage")
             second = _party_data(rng, "respondent", address, "3e étage",
                                  rng.choice(["fr", "fr", "en", "ar"]))
             while second["last_name"] == first["last_name"]:
                 second["last_name"] = rng.choice(LAST_NAMES)
+            if neighbour is not None and case.number % 2 and \
+                    neighbour.last_name != first["last_name"]:
+                second.update(civility=neighbour.civility, first_name=neighbour.first_name,
+                              last_name=neighbour.last_name, floor=neighbour.floor)
             operations.add_party(self.manager, case, first)
             operations.add_party(self.manager, case, second)
 

@@ -114,18 +114,25 @@ def test_case_page_shows_other_cases_at_the_same_address_or_with_the_same_people
         client, make, org, case):
     same_address = make.case(org["north"], creator=org["manager"],
                              street="12 Rue Professeur-Beauvisage", parties=["Martin"])
-    same_person = make.case(org["north"], creator=org["manager"], street="1 place Ambroise",
-                            parties=[("HELENE", "DUPONT")])
+    same_person = make.case(org["north"], creator=org["manager"], street="5, Rue du repos",
+                            postcode="69007", parties=[("HELENE", "DUPONT")])
+    namesake = make.case(org["north"], creator=org["manager"], street="1 place Ambroise",
+                         parties=[("Hélène", "Dupont")])
     unrelated = make.case(org["north"], creator=org["manager"], street="2 rue Ailleurs",
                           parties=[("Paul", "Durand")])
     client.login("mona.mediator")
     client.submit(f"/cases/{case.reference}/parties/new",
                   party_data(street="5 rue du Repos", postcode="69007"))
-    page = client.get(f"/cases/{case.reference}").text
+    page = client.get(f"/cases/{case.reference}", headers={"Accept-Language": "en"}).text
     related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
-    assert same_address.reference in related
-    assert same_person.reference in related
+    items = {item.split("</a>")[0].rsplit(">", 1)[1]: " ".join(item.split())
+             for item in related.split("<li>")[1:]}
+    assert set(items) == {same_address.reference, same_person.reference, namesake.reference}
     assert unrelated.reference not in related
+    # Each says why: the same person is told apart from a namesake living elsewhere.
+    assert "Same address" in items[same_address.reference]
+    assert "Same person: Hélène Dupont" in items[same_person.reference]
+    assert "Same name, another address: Hélène Dupont" in items[namesake.reference]
 
 
 def test_related_cases_are_the_visible_ones_newest_first(client, make, org, case):

@@ -4,10 +4,11 @@ database, and append the event to the case's timeline. Views only call them.
 Logs name cases by reference and people by account id: never a resident's name or address.
 """
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union
+from sqlalchemy import String, func, literal, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
@@ -242,29 +243,53 @@ def update_party(actor, party, version, data: dict) -> list:
 RELATED_COLUMNS = (Case.reference, Case.status, Case.received_on, Case.street, Case.building,
                    Case.staircase, Case.floor, Case.postcode, Case.city)
 
+# Why a case is related, strongest first: one of these people (same name at the same
+# address), the same address, or only a person of the same name elsewhere (who may have
+# moved, or may be somebody else: the mediator judges).
+SAME_PERSON, SAME_ADDRESS, SAME_NAME = "same_person", "same_address", "same_name"
 
-def related_cases(case, team_ids, limit=20):
+
+@dataclass
+class RelatedCase:
+    case: Case
+    reason: str
+    names: list[str]  # this case's parties found there, for SAME_PERSON and SAME_NAME
+
+
+def related_cases(case, team_ids, limit=20) -> list[RelatedCase]:
     """Other cases, in the teams ``team_ids``, at the same address or with one of the same
-    people (name and address, accents and case ignored): repeat conflicts.
+    people (name and address, accents and case ignored), newest first, each with why it is
+    related: repeat conflicts.
 
-    Two indexed steps: the ids matching on the keys, then those cases themselves."""
+    Two indexed steps: the matching ids with their keys, then those cases themselves."""
     names = {p.name_key for p in case.parties if p.name_key}
     addresses = ({case.address_key} | {p.address_key for p in case.parties}) - {"", None}
     if not team_ids or not (names or addresses):
         return []
     lookups = []
     if addresses:
-        lookups.append(select(Case.id).where(Case.address_key.in_(addresses)))
-        lookups.append(select(Party.case_id).where(Party.address_key.in_(addresses)))
+        lookups.append(select(Case.id, literal(None, String).label("name_key"),
+                              Case.address_key).where(Case.address_key.in_(addresses)))
+        lookups.append(select(Party.case_id, Party.name_key, Party.address_key)
+                       .where(Party.address_key.in_(addresses)))
     if names:
-        lookups.append(select(Party.case_id).where(Party.name_key.in_(names)))
-    ids = set(db.session.execute(union(*lookups).limit(200)).scalars()) - {case.id}
-    if not ids:
+        lookups.append(select(Party.case_id, Party.name_key, Party.address_key)
+                       .where(Party.name_key.in_(names)))
+    matches: dict[int, tuple[set, set]] = {}  # case id → (found names, whether address)
+    for case_id, name_key, address_key in db.session.execute(union(*lookups).limit(400)):
+        if case_id == case.id:
+            continue
+        found_names, found_address = matches.setdefault(case_id, (set(), set()))
+        if name_key in names:
+            found_names.add(name_key)
+        if address_key in addresses:
+            found_address.add(name_key if name_key in names else "")
+    if not matches:
         return []
     # The visible ones, newest first, chosen from the found ids by primary key: left to
     # itself, a planner without statistics may walk the whole team instead.
-    found = db.session.execute(
-        select(Case.id, Case.team_id, Case.received_on).where(Case.id.in_(ids))).all()
+    found = db.session.execute(select(Case.id, Case.team_id, Case.received_on)
+                               .where(Case.id.in_(matches))).all()
     teams = set(team_ids)
     newest = sorted((row for row in found if row.team_id in teams),
                     key=lambda row: (row.received_on, row.id), reverse=True)[:limit]
@@ -273,7 +298,19 @@ def related_cases(case, team_ids, limit=20):
     by_id = {c.id: c for c in db.session.execute(
         select(Case).where(Case.id.in_([row.id for row in newest]))
         .options(load_only(*RELATED_COLUMNS))).scalars()}
-    return [by_id[row.id] for row in newest]
+    shown = {p.name_key: p.display_name for p in case.parties}
+    related = []
+    for row in newest:
+        found_names, found_address = matches[row.id]
+        people = found_address - {""}
+        if people:
+            reason, keys = SAME_PERSON, people
+        elif found_address:
+            reason, keys = SAME_ADDRESS, set()
+        else:
+            reason, keys = SAME_NAME, found_names
+        related.append(RelatedCase(by_id[row.id], reason, sorted(shown[k] for k in keys)))
+    return related
 
 
 # — Assignment ————————————————————————————————————————————————————————————————
