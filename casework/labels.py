@@ -158,6 +158,7 @@ EVENT_LABELS = {
     "closed": _l("Case closed"),
     "reopened": _l("Case reopened"),
     "intervention": _l("Intervention logged"),
+    "intervention_edited": _l("Intervention corrected"),
     "round_table_scheduled": _l("Round table scheduled"),
     "round_table_recorded": _l("Round table recorded"),
     "agreement_drafted": _l("Agreement drafted"),
@@ -205,6 +206,12 @@ FIELD_LABELS = {
     "consent_method": _l("Consent given how"),
     "party": _l("Party"),
     "intervention_kind": _l("Kind of contact"),
+    "intervention_of": _l("Intervention of"),
+    "duration_minutes": _l("Duration (minutes)"),
+    "summary": _l("Summary"),
+    "mediators_present": _l("Mediators present"),
+    "parties_met": _l("Parties met"),
+    "notes": _l("Confidential notes"),
     "at": _l("When"),
     "starts_at": _l("When"),
     "place": _l("Place"),
@@ -232,6 +239,7 @@ VALUE_LABELS = {
     "intervention_kind": INTERVENTION_KIND_LABELS,
     "round_table_status": ROUND_TABLE_STATUS_LABELS,
     "round_table_outcome": ROUND_TABLE_OUTCOME_LABELS,
+    "notes": {"changed": _l("changed (not shown on the timeline)")},
 }
 
 
@@ -250,7 +258,7 @@ def change_value(field, value):
             return date_long(date_type.fromisoformat(value))
         except ValueError:
             return value
-    if field in ("at", "starts_at") and isinstance(value, str):
+    if field in ("at", "starts_at", "intervention_of") and isinstance(value, str):
         from datetime import datetime
 
         from .i18n import datetime_long

@@ -1,5 +1,7 @@
 """Who may see and change which case: every role × every case route × own / other team.
 A case of another team answers 404, exactly as a case that does not exist."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import func, select
 
@@ -18,6 +20,7 @@ ROUTES = [
     ("/cases/{ref}/steps/close", CHANGE),
     ("/cases/{ref}/assign", ASSIGN),
     ("/cases/{ref}/interventions/new", CHANGE),
+    ("/cases/{ref}/interventions/{intervention}", CHANGE),
     ("/cases/{ref}/round-tables/new", CHANGE),
     ("/cases/{ref}/round-tables/{table}", CHANGE),
     ("/cases/{ref}/round-tables/{table}/invitations/{party}.docx", CHANGE),
@@ -42,7 +45,10 @@ def world(make, org, refs):
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     table = make.round_table(case, [org["mediator"]])
-    return {"case": case, "party": case.parties[0], "table": table}
+    intervention = make.intervention(case, [org["mediator"]],
+                                     at=datetime.now(timezone.utc) - timedelta(days=1))
+    return {"case": case, "party": case.parties[0], "table": table,
+            "intervention": intervention}
 
 
 def url_is_download(route):
@@ -61,7 +67,7 @@ def expected(username, need, method):
 def test_get_matrix(client, world, username, route, need):
     client.login(username)
     url = route.format(ref=world["case"].reference, party=world["party"].id,
-                       table=world["table"].id)
+                       table=world["table"].id, intervention=world["intervention"].id)
     assert client.get(url).status_code == expected(username, need, "GET")
 
 
@@ -74,7 +80,7 @@ def test_post_matrix_refused_changes_nothing(app, client, world, username, route
         pytest.skip("allowed: the behaviour is tested with each route")
     client.login(username)
     url = route.format(ref=world["case"].reference, party=world["party"].id,
-                       table=world["table"].id)
+                       table=world["table"].id, intervention=world["intervention"].id)
     token = client.csrf_token("/account")
     response = client.post(url, data={"csrf_token": token, "street": "Changed",
                                       "last_name": "Changed", "lead_mediator": "1",
@@ -84,7 +90,8 @@ def test_post_matrix_refused_changes_nothing(app, client, world, username, route
         case = db.session.execute(select(Case)).scalar_one()
         assert case.street == "12 rue Garibaldi" and case.status == "assigned"
         assert db.session.execute(select(func.count(RoundTable.id))).scalar_one() == 1
-        assert db.session.execute(select(func.count(Intervention.id))).scalar_one() == 0
+        assert db.session.execute(select(Intervention.summary)).scalars().all() == [
+            "Appel de suivi."]
         assert case.parties[0].last_name == "Dupont" and len(case.parties) == 1
 
 
@@ -133,6 +140,6 @@ def test_assignment_queue_is_for_managers(client, world):
 def test_visitors_are_sent_to_the_login_page(client, world):
     for route, _ in ROUTES:
         url = route.format(ref=world["case"].reference, party=world["party"].id,
-                       table=world["table"].id)
+                           table=world["table"].id, intervention=world["intervention"].id)
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -124,3 +124,101 @@ def test_counts_per_kind_and_mediator_for_the_month(app, client, org, case):
     client.logout()
     client.login("mona.mediator")
     assert client.get("/reports/interventions").status_code == 403
+
+
+def logged(app, client, case, org, **overrides):
+    client.submit(f"/cases/{case.reference}/interventions/new",
+                  intervention_data(case, org, **overrides))
+    return stored(app)[-1]
+
+
+def test_mediator_corrects_an_intervention_and_the_timeline_keeps_the_old_values(
+        app, client, org, case, make):
+    colleague = make.user("nina.north", roles=["mediator"], teams=[org["north"]],
+                          full_name="Nina Nord")
+    client.login("mona.mediator")
+    item = logged(app, client, case, org)
+    url = f"/cases/{case.reference}/interventions/{item.id}"
+    form = client.get(url, headers={"Accept-Language": "en"}).text
+    assert "Correct an intervention" in form and 'value="20"' in form and "10:30" in form
+    response = client.submit(url, intervention_data(
+        case, org, kind="home_visit", duration_minutes="45",
+        mediators=[str(org["mediator"].id), str(colleague.id)],
+        notes="Nouvelle note très confidentielle.", version="1"))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#intervention-{item.id}")
+    with app.app_context():
+        corrected = db.session.get(Intervention, item.id)
+        assert (corrected.kind, corrected.duration_minutes) == ("home_visit", 45)
+        assert {m.full_name for m in corrected.mediators} == {"Mona Mediator", "Nina Nord"}
+        assert corrected.notes == "Nouvelle note très confidentielle."
+    page = client.get(f"/cases/{case.reference}", headers={"Accept-Language": "en"}).text
+    timeline = page.split('id="timeline-title"', 1)[1]
+    assert "Intervention corrected" in timeline
+    assert "<del>Phone call</del> → Home visit" in timeline
+    assert "<del>20</del> → 45" in timeline
+    assert "Mona Mediator, Nina Nord" in timeline
+    assert "changed (not shown on the timeline)" in timeline
+    assert "très confidentielle" not in timeline
+
+
+def test_saving_a_correction_unchanged_changes_nothing(app, client, org, case):
+    client.login("mona.mediator")
+    item = logged(app, client, case, org)
+    response = client.submit(f"/cases/{case.reference}/interventions/{item.id}",
+                             intervention_data(case, org, version="1"))
+    assert response.status_code == 302
+    assert stored(app)[-1].version == 1
+    page = client.get(f"/cases/{case.reference}", headers={"Accept-Language": "en"}).text
+    assert "Intervention corrected" not in page
+
+
+def test_two_corrections_at_once_the_second_sees_the_first(app, client, org, case):
+    client.login("mona.mediator")
+    item = logged(app, client, case, org)
+    url = f"/cases/{case.reference}/interventions/{item.id}"
+    client.submit(url, intervention_data(case, org, duration_minutes="25", version="1"))
+    response = client.submit(url, intervention_data(case, org, duration_minutes="90",
+                                                    version="1"),
+                             headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert "Someone else saved" in response.text and 'value="90"' in response.text
+    assert stored(app)[-1].duration_minutes == 25
+
+
+def test_a_correction_with_bad_values_is_refused_field_by_field(app, client, org, case):
+    client.login("mona.mediator")
+    item = logged(app, client, case, org)
+    response = client.submit(f"/cases/{case.reference}/interventions/{item.id}",
+                             intervention_data(case, org, duration_minutes="0", summary="",
+                                               mediators=[], day="2026-02-30",
+                                               version="1"),
+                             headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    for field in ("duration_minutes", "summary", "mediators", "day"):
+        assert f'id="{field}-error"' in response.text
+    assert stored(app)[-1].summary.startswith("Premier appel")
+
+
+def test_an_old_intervention_keeps_its_day_when_corrected(app, client, org, case, make):
+    from datetime import datetime, timezone
+
+    long_ago = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=400)
+    item = make.intervention(case, [org["mediator"]], at=long_ago)
+    client.login("mona.mediator")
+    url = f"/cases/{case.reference}/interventions/{item.id}"
+    form = client.get(url).text
+    day = form.split('id="day"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    response = client.submit(url, intervention_data(case, org, day=day, summary="Corrigé.",
+                                                    version="1"))
+    assert response.status_code == 302
+    assert stored(app)[-1].summary == "Corrigé."
+
+
+def test_an_intervention_of_another_case_is_404(app, client, org, case, make):
+    other = make.case(org["north"], creator=org["manager"], lead=org["mediator"],
+                      status="assigned", parties=["Autre"])
+    client.login("mona.mediator")
+    item = logged(app, client, case, org)
+    assert client.get(f"/cases/{other.reference}/interventions/{item.id}").status_code == 404
+    assert client.get(f"/cases/{case.reference}/interventions/99999").status_code == 404

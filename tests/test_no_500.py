@@ -1,4 +1,6 @@
 """No page answers 500 to what a user sends: every POST route, fed odd values."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 ODD_VALUES = ["", "x" * 6000, "<script>alert(1)</script>", "-1", "99999999999999999999",
@@ -10,14 +12,17 @@ def world(make, org, refs):
     case = make.case(org["north"], creator=org["manager"], status="mediation",
                      lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")])
     table = make.round_table(case, [org["mediator"]])
-    return {"case": case, "table": table}
+    intervention = make.intervention(case, [org["mediator"]],
+                                     at=datetime.now(timezone.utc) - timedelta(hours=2))
+    return {"case": case, "table": table, "intervention": intervention}
 
 
 def post_routes(app, world):
     case, table = world["case"], world["table"]
     values = {"reference": case.reference, "party_id": case.parties[0].id,
-              "table_id": table.id, "user_id": 1, "team_id": 1, "item_id": 1, "name":
-              "categories", "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
+              "table_id": table.id, "intervention_id": world["intervention"].id,
+              "user_id": 1, "team_id": 1, "item_id": 1, "name": "categories",
+              "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
               "filename": "x", "kind": "sources"}
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.login", "auth.logout"):

@@ -135,8 +135,8 @@ def test_the_spreadsheet_lists_interventions_without_residents(client, org, year
     assert rows[0] == ["Date", "Heure", "Dossier", "Équipe", "Type", "Durée (minutes)",
                        "Médiateurs"]
     assert len(rows) == 4
-    assert rows[2][:6] == [f"{year_of_work}-01-31", "23:30", rows[1][2], "Nord", "Visite à domicile",
-                           "90"]
+    assert rows[2][:6] == [f"{year_of_work}-01-31", "23:30", rows[1][2], "Nord",
+                           "Visite à domicile", "90"]
     assert rows[2][6] == "Mona Mediator, Nina Nord"
     for name in ("Dupont", "Hélène", "Benali", "Sudre", "Appel de suivi"):
         assert name not in text

@@ -40,6 +40,7 @@ class _People:
 
 
 class InterventionForm(FlaskForm, _People):
+    version = HiddenField()
     kind = SelectField(_l("Kind of contact"), choices=choices(
         [(k, labels.INTERVENTION_KIND_LABELS[k]) for k in models.INTERVENTION_KINDS]))
     day = DateField(_l("Date"), default=date.today,
@@ -58,10 +59,14 @@ class InterventionForm(FlaskForm, _People):
                           description=_l("Read only by the case's mediators and their "
                                          "managers."))
 
+    # When correcting an intervention: its day, which stays acceptable however old.
+    logged_on = None
+
     def validate_day(self, field):
         if field.data and field.data > date.today():
             raise ValidationError(_l("An intervention is logged once it has happened."))
-        if field.data and field.data < date.today() - timedelta(days=366):
+        if field.data and field.data != self.logged_on and \
+                field.data < date.today() - timedelta(days=366):
             raise ValidationError(_l("This date is more than a year ago."))
 
     def validate_mediators(self, field):

@@ -15,7 +15,7 @@ from ..permissions import get_case_or_404
 from . import letters, meetings, operations
 from .meeting_forms import (InterventionForm, RecordRoundTableForm, RoundTableForm, to_local,
                             to_utc)
-from .models import MeetingPlace, Party, RoundTable
+from .models import Intervention, MeetingPlace, Party, RoundTable
 from .views import CASE_PAGE_OPTIONS, bp, conflict
 
 
@@ -36,8 +36,7 @@ def new_intervention(reference):
     form.set_people(_team_mediators(case), case.parties)
     if request.method == "GET":
         form.mediators.data = [current_user.id]
-        form.moment.data = to_local(utcnow()).time().replace(second=0,
-                                                                        microsecond=0)
+        form.moment.data = to_local(utcnow()).time().replace(second=0, microsecond=0)
     if form.validate_on_submit():
         try:
             meetings.log_intervention(
@@ -54,6 +53,53 @@ def new_intervention(reference):
                 return redirect(url_for("cases.new_intervention", reference=reference))
             return redirect(url_for("cases.show", reference=reference) + "#interventions")
     return render_template("cases/intervention.html", form=form, case=case)
+
+
+def get_intervention_or_404(case, intervention_id):
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None or intervention.case_id != case.id:
+        abort(404)
+    return intervention
+
+
+@bp.route("/<reference>/interventions/<int:intervention_id>", methods=["GET", "POST"])
+def edit_intervention(reference, intervention_id):
+    """Correct a logged contact: the case's mediators and their managers, while it is open."""
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    intervention = get_intervention_or_404(case, intervention_id)
+    if not case.is_open:
+        abort(403)
+    form = InterventionForm(obj=intervention)
+    eligible = _team_mediators(case)
+    # A colleague who has since left the team stays a choice on the contacts they made.
+    form.set_people(eligible + [m for m in intervention.mediators if m not in eligible],
+                    case.parties)
+    local = to_local(intervention.at)
+    form.logged_on = local.date()
+    if request.method == "GET":
+        form.day.data, form.moment.data = local.date(), local.time().replace(second=0)
+        form.mediators.data = [m.id for m in intervention.mediators]
+        form.parties.data = [p.id for p in intervention.parties]
+    if form.validate_on_submit():
+        try:
+            changes = meetings.edit_intervention(
+                current_user, intervention, form.version.data, kind=form.kind.data,
+                at=to_utc(form.day.data, form.moment.data),
+                duration_minutes=form.duration_minutes.data, summary=form.summary.data,
+                notes=form.notes.data, mediators=_chosen(User, form.mediators.data),
+                parties=_chosen(Party, form.parties.data))
+        except operations.EditConflict as error:
+            return conflict(form, error, intervention, "cases/intervention.html", case=case,
+                            intervention=intervention)
+        except operations.OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Intervention corrected.") if changes else _("Nothing was changed."),
+                  "success" if changes else "info")
+            return redirect(url_for("cases.show", reference=reference)
+                            + f"#intervention-{intervention.id}")
+    return render_template("cases/intervention.html", form=form, case=case,
+                           intervention=intervention)
 
 
 def _places():

@@ -35,7 +35,8 @@ def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes=
     db.session.add(intervention)
     db.session.flush()
     record_event(case, actor, "intervention",
-                 [("intervention_kind", None, kind), ("at", None, at.isoformat(timespec="minutes"))])
+                 [("intervention_kind", None, kind),
+                  ("at", None, at.isoformat(timespec="minutes"))])
     if case.status == workflow.ASSIGNED:
         case.status = workflow.MEDIATION
         record_event(case, actor, "transition",
@@ -44,6 +45,48 @@ def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes=
     log.info("intervention %s logged on case %s by account %s", intervention.id,
              case.reference, actor.id)
     return intervention
+
+
+def edit_intervention(actor, intervention, version, *, kind, at, duration_minutes, summary,
+                      notes="", mediators=(), parties=()):
+    """Correct a logged contact (a wrong time, a forgotten colleague…): the figures reported
+    to funders must be right. The timeline keeps what was there before, except the
+    confidential notes, of which it says only that they changed."""
+    case = intervention.case
+    _denied(actor, "change", case)
+    _check_version(intervention, version)
+    _case_people(case, mediators, parties)
+    changes = []
+    for field, old, new in (("intervention_kind", intervention.kind, kind),
+                            ("at", intervention.at, at),
+                            ("duration_minutes", intervention.duration_minutes,
+                             duration_minutes),
+                            ("summary", intervention.summary, summary)):
+        if old != new:
+            changes.append((field, old.isoformat(timespec="minutes") if field == "at" else old,
+                            new.isoformat(timespec="minutes") if field == "at" else new))
+    for field, old, new in (("mediators_present", intervention.mediators, list(mediators)),
+                            ("parties_met", intervention.parties, list(parties))):
+        if {item.id for item in old} != {item.id for item in new}:
+            changes.append((field, _names(old), _names(new)))
+    if (notes or "") != intervention.notes:
+        changes.append(("notes", None, "changed"))
+    if not changes:
+        return []
+    intervention.kind, intervention.at = kind, at
+    intervention.duration_minutes, intervention.summary = duration_minutes, summary
+    intervention.notes = notes or ""
+    intervention.mediators, intervention.parties = list(mediators), list(parties)
+    record_event(case, actor, "intervention_edited",
+                 [("intervention_of", None, at.isoformat(timespec="minutes"))] + changes)
+    _commit_with_version_check()
+    log.info("intervention %s of case %s corrected by account %s", intervention.id,
+             case.reference, actor.id)
+    return changes
+
+
+def _names(people):
+    return ", ".join(getattr(p, "full_name", None) or p.display_name for p in people)
 
 
 def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=None):

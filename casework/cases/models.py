@@ -319,12 +319,16 @@ class Intervention(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Corrections check it: two people correcting the same contact see each other's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     case: Mapped[Case] = relationship()
     mediators: Mapped[list[User]] = relationship(secondary=intervention_mediators,
                                                  order_by=User.full_name)
     parties: Mapped[list[Party]] = relationship(secondary=intervention_parties,
                                                 order_by=Party.id)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self):
         return f"<Intervention {self.id}>"
