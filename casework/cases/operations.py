@@ -275,15 +275,19 @@ def related_cases(case, team_ids, limit=20) -> list[RelatedCase]:
     if names:
         lookups.append(select(Party.case_id, Party.name_key, Party.address_key)
                        .where(Party.name_key.in_(names)))
-    matches: dict[int, tuple[set, set]] = {}  # case id → (found names, whether address)
-    for case_id, name_key, address_key in db.session.execute(union(*lookups).limit(400)):
-        if case_id == case.id:
-            continue
-        found_names, found_address = matches.setdefault(case_id, (set(), set()))
-        if name_key in names:
-            found_names.add(name_key)
+    # case id → (names found there, and of those at the same address: "" for the address
+    # alone). At most 200 rows: enough for any real address or person.
+    matches: dict[int, tuple[set, set]] = {}
+    for case_id, name_key, address_key in db.session.execute(union(*lookups).limit(200)):
+        found = matches.get(case_id)
+        if found is None:
+            found = matches[case_id] = (set(), set())
+        named = name_key in names
+        if named:
+            found[0].add(name_key)
         if address_key in addresses:
-            found_address.add(name_key if name_key in names else "")
+            found[1].add(name_key if named else "")
+    matches.pop(case.id, None)
     if not matches:
         return []
     # The visible ones, newest first, chosen from the found ids by primary key: left to
