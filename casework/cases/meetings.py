@@ -86,7 +86,8 @@ def edit_intervention(actor, intervention, version, *, kind, at, duration_minute
 
 
 def _names(people):
-    return ", ".join(getattr(p, "full_name", None) or p.display_name for p in people)
+    """Names in alphabetical order, whatever order the database gave the people in."""
+    return ", ".join(sorted(getattr(p, "full_name", None) or p.display_name for p in people))
 
 
 def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=None):
