@@ -29,6 +29,14 @@ def _team_mediators(case):
     return operations.eligible_mediators(case)
 
 
+def _intervention_data(form):
+    """What the intervention form says, as the operations take it."""
+    return {"kind": form.kind.data, "at": to_utc(form.day.data, form.moment.data),
+            "duration_minutes": form.duration_minutes.data, "summary": form.summary.data,
+            "notes": form.notes.data, "mediators": _chosen(User, form.mediators.data),
+            "parties": _chosen(Party, form.parties.data)}
+
+
 @bp.route("/<reference>/interventions/new", methods=["GET", "POST"])
 def new_intervention(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
@@ -39,12 +47,7 @@ def new_intervention(reference):
         form.moment.data = to_local(utcnow()).time().replace(second=0, microsecond=0)
     if form.validate_on_submit():
         try:
-            meetings.log_intervention(
-                current_user, case, kind=form.kind.data,
-                at=to_utc(form.day.data, form.moment.data),
-                duration_minutes=form.duration_minutes.data, summary=form.summary.data,
-                notes=form.notes.data, mediators=_chosen(User, form.mediators.data),
-                parties=_chosen(Party, form.parties.data))
+            meetings.log_intervention(current_user, case, **_intervention_data(form))
         except operations.OperationError as error:
             error.show_on(form)
         else:
@@ -55,18 +58,11 @@ def new_intervention(reference):
     return render_template("cases/intervention.html", form=form, case=case)
 
 
-def get_intervention_or_404(case, intervention_id):
-    intervention = db.session.get(Intervention, intervention_id)
-    if intervention is None or intervention.case_id != case.id:
-        abort(404)
-    return intervention
-
-
 @bp.route("/<reference>/interventions/<int:intervention_id>", methods=["GET", "POST"])
 def edit_intervention(reference, intervention_id):
     """Correct a logged contact: the case's mediators and their managers, while it is open."""
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
-    intervention = get_intervention_or_404(case, intervention_id)
+    intervention = get_on_case_or_404(Intervention, case, intervention_id)
     if not case.is_open:
         abort(403)
     form = InterventionForm(obj=intervention)
@@ -82,12 +78,8 @@ def edit_intervention(reference, intervention_id):
         form.parties.data = [p.id for p in intervention.parties]
     if form.validate_on_submit():
         try:
-            changes = meetings.edit_intervention(
-                current_user, intervention, form.version.data, kind=form.kind.data,
-                at=to_utc(form.day.data, form.moment.data),
-                duration_minutes=form.duration_minutes.data, summary=form.summary.data,
-                notes=form.notes.data, mediators=_chosen(User, form.mediators.data),
-                parties=_chosen(Party, form.parties.data))
+            changes = meetings.edit_intervention(current_user, intervention,
+                                                 form.version.data, **_intervention_data(form))
         except operations.EditConflict as error:
             return conflict(form, error, intervention, "cases/intervention.html", case=case,
                             intervention=intervention)
@@ -95,7 +87,7 @@ def edit_intervention(reference, intervention_id):
             error.show_on(form)
         else:
             flash(_("Intervention corrected.") if changes else _("Nothing was changed."),
-                  "success" if changes else "info")
+                  "success")
             return redirect(url_for("cases.show", reference=reference)
                             + f"#intervention-{intervention.id}")
     return render_template("cases/intervention.html", form=form, case=case,
@@ -141,17 +133,18 @@ def new_round_table(reference):
     return render_template("cases/round_table.html", form=form, case=case, clashes=clashes)
 
 
-def get_round_table_or_404(case, table_id):
-    table = db.session.get(RoundTable, table_id)
-    if table is None or table.case_id != case.id:
+def get_on_case_or_404(model, case, item_id):
+    """An intervention or a round table of this case; 404 for one of another case."""
+    item = db.session.get(model, item_id)
+    if item is None or item.case_id != case.id:
         abort(404)
-    return table
+    return item
 
 
 @bp.route("/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
 def record_round_table(reference, table_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
-    table = get_round_table_or_404(case, table_id)
+    table = get_on_case_or_404(RoundTable, case, table_id)
     form = RecordRoundTableForm()
     form.attended.choices = choices([(p.id, p.display_name) for p in case.parties])
     if request.method == "GET":
@@ -194,7 +187,7 @@ def _session(table):
 @bp.route("/<reference>/round-tables/<int:table_id>.ics")
 def round_table_ics(reference, table_id):
     case = get_case_or_404(reference, "read")
-    table = get_round_table_or_404(case, table_id)
+    table = get_on_case_or_404(RoundTable, case, table_id)
     body = calendar_export.calendar([_session(table)],
                                     zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return Response(body, mimetype="text/calendar", headers={
@@ -204,7 +197,7 @@ def round_table_ics(reference, table_id):
 @bp.route("/<reference>/round-tables/<int:table_id>/invitations/<int:party_id>.docx")
 def invitation(reference, table_id, party_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
-    table = get_round_table_or_404(case, table_id)
+    table = get_on_case_or_404(RoundTable, case, table_id)
     party = next((p for p in table.invited if p.id == party_id), None)
     if party is None:
         abort(404)

@@ -10,7 +10,7 @@ from ..extensions import db
 from . import workflow
 from .models import Intervention, RoundTable, round_table_mediators
 from .operations import OperationError, _check_version, _commit_with_version_check, _denied
-from .operations import record_event
+from .operations import _value, record_event
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,7 @@ def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes=
     db.session.add(intervention)
     db.session.flush()
     record_event(case, actor, "intervention",
-                 [("intervention_kind", None, kind),
-                  ("at", None, at.isoformat(timespec="minutes"))])
+                 [("intervention_kind", None, kind), ("at", None, _minute(at))])
     if case.status == workflow.ASSIGNED:
         case.status = workflow.MEDIATION
         record_event(case, actor, "transition",
@@ -56,15 +55,11 @@ def edit_intervention(actor, intervention, version, *, kind, at, duration_minute
     _denied(actor, "change", case)
     _check_version(intervention, version)
     _case_people(case, mediators, parties)
-    changes = []
-    for field, old, new in (("intervention_kind", intervention.kind, kind),
-                            ("at", intervention.at, at),
-                            ("duration_minutes", intervention.duration_minutes,
-                             duration_minutes),
-                            ("summary", intervention.summary, summary)):
-        if old != new:
-            changes.append((field, old.isoformat(timespec="minutes") if field == "at" else old,
-                            new.isoformat(timespec="minutes") if field == "at" else new))
+    changes = [(field, old, new) for field, old, new in (
+        ("intervention_kind", intervention.kind, kind),
+        ("at", _minute(intervention.at), _minute(at)),
+        ("duration_minutes", intervention.duration_minutes, duration_minutes),
+        ("summary", intervention.summary, summary)) if old != new]
     for field, old, new in (("mediators_present", intervention.mediators, list(mediators)),
                             ("parties_met", intervention.parties, list(parties))):
         if {item.id for item in old} != {item.id for item in new}:
@@ -78,16 +73,21 @@ def edit_intervention(actor, intervention, version, *, kind, at, duration_minute
     intervention.notes = notes or ""
     intervention.mediators, intervention.parties = list(mediators), list(parties)
     record_event(case, actor, "intervention_edited",
-                 [("intervention_of", None, at.isoformat(timespec="minutes"))] + changes)
+                 [("intervention_of", None, _minute(at))] + changes)
     _commit_with_version_check()
     log.info("intervention %s of case %s corrected by account %s", intervention.id,
              case.reference, actor.id)
     return changes
 
 
+def _minute(moment):
+    """A moment as the timeline keeps it, to the minute."""
+    return moment.isoformat(timespec="minutes")
+
+
 def _names(people):
     """Names in alphabetical order, whatever order the database gave the people in."""
-    return ", ".join(sorted(getattr(p, "full_name", None) or p.display_name for p in people))
+    return ", ".join(sorted(_value(person) for person in people))
 
 
 def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=None):
@@ -140,7 +140,7 @@ def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None
     db.session.add(table)
     db.session.flush()
     record_event(case, actor, "round_table_scheduled",
-                 [("starts_at", None, starts_at.isoformat(timespec="minutes")),
+                 [("starts_at", None, _minute(starts_at)),
                   ("place", None, table.place_label)])
     if case.status == workflow.ASSIGNED:
         case.status = workflow.MEDIATION

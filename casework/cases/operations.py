@@ -81,6 +81,8 @@ def _value(value):
         return value.label_fr
     if hasattr(value, "name"):  # a team, a partner
         return value.name
+    if hasattr(value, "display_name"):  # a party
+        return value.display_name
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
