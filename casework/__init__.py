@@ -67,14 +67,16 @@ def configure(app, test_config=None):
 
 
 def register_extensions(app):
+    from . import database, permissions
     from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from . import database, i18n, labels, permissions, security
+    from .web import converters, formatting, i18n, security
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    converters.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=os.path.join(
                        os.path.dirname(__file__), "translations"))
@@ -83,34 +85,35 @@ def register_extensions(app):
     login_manager.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
-    labels.init_app(app)
+    formatting.init_app(app)
     i18n.init_app(app)
 
 
 def register_blueprints(app):
+    """One blueprint per module; the composite pages (casefile) last."""
     from .admin.views import bp as admin_bp
-    from .agenda import bp as agenda_bp
-    from .agreements.clauses import bp as clauses_bp
     from .agreements.views import bp as agreements_bp
     from .auth.views import bp as auth_bp
+    from .casefile import bp as casefile_bp
     from .cases.views import bp as cases_bp
-    from .main import bp as main_bp
+    from .meetings.views import bp as meetings_bp
     from .reference.views import bp as reference_bp
     from .reports.views import bp as reports_bp
+    from .web.pages import bp as main_bp
 
     app.register_blueprint(main_bp)
-    app.register_blueprint(agenda_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reference_bp, url_prefix="/admin/reference")
     app.register_blueprint(cases_bp, url_prefix="/cases")
-    app.register_blueprint(agreements_bp, url_prefix="/cases")
-    app.register_blueprint(clauses_bp, url_prefix="/clauses")
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(casefile_bp)
 
 
 def register_errorhandlers(app):
-    from .errors import register
+    from .web.errors import register
 
     register(app)
 

@@ -4,6 +4,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from . import demo
 from .auth import operations
 from .auth.models import ROLES, Team
 from .extensions import db
@@ -52,8 +53,6 @@ def _create_user(username, full_name, email, roles, team_names, language, passwo
 @with_appcontext
 def demo_data_command(if_empty, case_count):
     """Load the demo organisation (teams, staff). Safe to run again: nothing is duplicated."""
-    from . import demo
-
     if if_empty and demo.has_accounts():
         click.echo("The database already has accounts: demo data not loaded again.")
     else:

@@ -1,7 +1,9 @@
 """The one place that decides who may see or do what.
 
 Views never test roles themselves: they call ``can()`` or use ``@requires()``.
-Case actions (read, change, assign…) are decided here too, by ``can(user, action, case)``.
+Case actions (read, change, assign…) are decided here too, by ``can(user, action, case)``;
+cases are loaded through ``cases.access.get_case_or_404``, which asks here. Tables and
+decisions only: no queries.
 """
 from functools import wraps
 
@@ -19,16 +21,17 @@ GLOBAL_ACTIONS = {
     "record_referral": {MANAGER, MEDIATOR},
     "assign_cases": {MANAGER},
     "manage_clauses": {MANAGER},
+    "see_reports": {MANAGER},
 }
 
 
-# Actions on one case.
-#   read           see the case (summary, parties, timeline)
-#   change         edit it, add parties, take the workflow's steps
-#   assign         choose or change its mediators
-#   reopen         reopen it once closed
+# Actions on one case, decided by can(user, action, case):
+#   read               see the case (summary, parties, timeline)
+#   change             edit it, add parties, log contacts, take the workflow's steps
+#   assign             choose or change its mediators
+#   reopen             reopen it once closed
 #   read_confidential  read confidential notes and minutes (the case's mediators, managers)
-CASE_ACTIONS = ("read", "change", "assign", "reopen", "read_confidential")
+# A closed case is read-only: nobody may change or assign it; a manager may reopen it.
 
 
 def manages(user, case) -> bool:
@@ -58,9 +61,11 @@ def can(user, action: str, case=None) -> bool:
     if action == "read":
         return in_team(user, case)
     if action == "change":
-        return manages(user, case) or works_on(user, case)
-    if action in ("assign", "reopen"):
-        return manages(user, case)
+        return case.is_open and (manages(user, case) or works_on(user, case))
+    if action == "assign":
+        return case.is_open and manages(user, case)
+    if action == "reopen":
+        return not case.is_open and manages(user, case)
     if action == "read_confidential":
         return manages(user, case) or works_on(user, case)
     raise ValueError(f"unknown case action {action!r}")
@@ -73,21 +78,18 @@ def visible_teams(user) -> set[int]:
     return user.team_ids
 
 
-def get_case_or_404(reference: str, action: str = "read", options=()):
-    """The only way views load a case. 404 when it does not exist *or* the user may not
-    read it (another team's case must not reveal that it exists); 403 when they may read
-    it but not do ``action``."""
-    from .cases.models import Case
-    from .extensions import db
+def may_take(user, step, case) -> bool:
+    """May ``user`` take the workflow step ``step`` (a workflow.Transition) on ``case``?
+    The one place that says which steps need a manager: the step names its action."""
+    return can(user, step.action, case)
 
-    case = db.session.execute(
-        db.select(Case).where(Case.reference == reference).options(*options)
-    ).scalar_one_or_none()
-    if case is None or not can(current_user, "read", case):
-        abort(404)
-    if action != "read" and not can(current_user, action, case):
-        abort(403)
-    return case
+
+def denied(user, action, case):
+    """Raise PermissionError unless ``can(user, action, case)``: operations call it first,
+    whoever calls them (a view, a command, a test)."""
+    if not can(user, action, case):
+        raise PermissionError(f"account {user.id if user else None} may not {action} "
+                              f"case {case.reference}")
 
 
 def requires(action: str):

@@ -48,7 +48,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write Casework's column types as plain SQLAlchemy ones in revisions."""
-    from casework.models import UTCDateTime
+    from casework.core.columns import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -72,7 +72,7 @@ def case(team, *, creator=None, status="referral", received_on=None, street="12 
 
     from casework.cases import operations
     from casework.cases.models import Case, Party
-    from casework.text import key
+    from casework.core.text import key
 
     team = db.session.merge(team)
     received_on = received_on or date.today()
@@ -105,7 +105,7 @@ def case(team, *, creator=None, status="referral", received_on=None, street="12 
 
 
 def place(name="Salle de réunion — Maison des associations", address="12 rue Garibaldi, 69008 Lyon"):
-    from casework.cases.models import MeetingPlace
+    from casework.reference.models import MeetingPlace
 
     item = MeetingPlace(name=name, address=address)
     db.session.add(item)
@@ -117,7 +117,8 @@ def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7
                 status="scheduled"):
     from datetime import datetime, timedelta, timezone
 
-    from casework.cases.models import Case, RoundTable
+    from casework.cases.models import Case
+    from casework.meetings.models import RoundTable
 
     case = db.session.get(Case, case.id)
     starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
@@ -133,7 +134,8 @@ def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7
 
 def intervention(case, mediators, *, at, kind="phone", minutes=30):
     """A contact logged on ``case`` at ``at`` (an aware datetime)."""
-    from casework.cases.models import Case, Intervention
+    from casework.cases.models import Case
+    from casework.meetings.models import Intervention
 
     case = db.session.get(Case, case.id)
     item = Intervention(case=case, kind=kind, at=at, duration_minutes=minutes,

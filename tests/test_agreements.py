@@ -8,9 +8,8 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from casework.agreements.models import (Agreement, ClauseTemplate, FollowUp,
-                                        PartnerReferral, SatisfactionAnswer)
-from casework.cases.models import Case
+from casework.agreements.models import Agreement, ClauseTemplate, FollowUp
+from casework.cases.models import Case, PartnerReferral, SatisfactionAnswer
 from casework.extensions import db
 
 

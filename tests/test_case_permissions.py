@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from casework.cases.models import Case, Intervention, RoundTable
+from casework.cases.models import Case
+from casework.meetings.models import Intervention, RoundTable
 from casework.extensions import db
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"

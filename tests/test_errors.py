@@ -1,5 +1,5 @@
 """Error pages come in the app's layout and never show a traceback."""
-from casework.errors import render_error
+from casework.web.errors import render_error
 
 
 def test_404_in_the_layout(client, org):

@@ -64,7 +64,7 @@ def test_form_messages_are_translated(client, org):
 def test_dates_are_written_the_french_way(app):
     from datetime import datetime, timezone
 
-    from casework.i18n import date_long, datetime_long
+    from casework.web.i18n import date_long, datetime_long
 
     moment = datetime(2026, 3, 3, 17, 0, tzinfo=timezone.utc)  # 18 h 00 in Paris
     with app.test_request_context(headers={"Accept-Language": "fr"}):

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from casework.cases.models import Case, Intervention
+from casework.cases.models import Case
+from casework.meetings.models import Intervention
 from casework.extensions import db
 
 

@@ -203,7 +203,7 @@ def test_periods_break_down_by_month_then_by_year():
     ("fr", 1237 * 60 + 5, "1\u202f237\u00a0h\u00a005"), ("en", 125, "2\u00a0h 05\u00a0min"),
     ("en", 1237 * 60, "1,237\u00a0h"), ("en", 0, "0\u00a0min")])
 def test_time_spent_is_written_as_people_write_it(app, language, minutes, written):
-    from casework.i18n import duration
+    from casework.web.i18n import duration
 
     with app.test_request_context(headers={"Accept-Language": language}):
         assert duration(minutes) == written

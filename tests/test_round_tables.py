@@ -7,7 +7,7 @@ from docx import Document
 from icalendar import Calendar
 from sqlalchemy import select
 
-from casework.cases.models import RoundTable
+from casework.meetings.models import RoundTable
 from casework.extensions import db
 
 NEXT_WEEK = date.today() + timedelta(days=7)

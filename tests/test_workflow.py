@@ -73,12 +73,13 @@ def test_reopened_case_goes_back_to_mediation_or_to_the_referrals():
     assert workflow.reopen_target(lead_mediator_id=None) == "referral"
 
 
-def test_only_reopening_is_for_managers_only():
-    assert [t.name for t in workflow.TRANSITIONS if t.manager_only] == ["reopen"]
+def test_only_assigning_and_reopening_are_for_managers():
+    assert [(t.name, t.action) for t in workflow.TRANSITIONS if t.action != "change"] == [
+        ("assign", "assign"), ("reopen", "reopen")]
 
 
 def test_every_transition_and_status_has_a_label():
-    from casework.labels import OUTCOME_LABELS, STATUS_LABELS, TRANSITION_LABELS
+    from casework.web.labels import OUTCOME_LABELS, STATUS_LABELS, TRANSITION_LABELS
 
     assert set(STATUS_LABELS) == set(workflow.STATUSES)
     assert set(OUTCOME_LABELS) == set(workflow.OUTCOMES)

@@ -1,12 +1,11 @@
 """Account and team forms for administrators."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..auth import operations
 from ..auth.models import ADMIN, MANAGER, MEDIATOR
-from ..forms import MultiCheckboxField, Problem, choices, required_message, strip
+from ..core.forms import Form, MultiCheckboxField, Problem, choices, required_message, strip
 
 ROLE_CHOICES = choices([
     (ADMIN, _l("Administrator — accounts, teams and reference lists")),
@@ -19,7 +18,7 @@ def lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(
         _l("Username"), filters=[lower],
         validators=[DataRequired(required_message()), Length(max=64),
@@ -79,10 +78,10 @@ class NewUserForm(UserForm):
     password, confirm = password_fields(_l("Password"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = password_fields(_l("New password"))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(_l("Name"), filters=[strip],
                        validators=[DataRequired(required_message()), Length(max=80)])

@@ -3,21 +3,17 @@
 Pure — no database, no request — so it is easy to test, benchmark and freeze. Layout:
 letterhead in the header, page numbers in the footer, A4; commitments numbered per party
 (numbered by hand: Word's "List Number" would run on from one party to the next)."""
-import copy
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
-from babel.dates import format_date
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
-BRAND = RGBColor(0x1F, 0x4E, 0x79)
+from ..core.documents import BRAND, a4_page, long_date, new_document, word_safe
 
 
 @dataclass
@@ -142,22 +138,6 @@ TEXT = {
 }
 
 
-def long_date(value: date, language: str) -> str:
-    """« mardi 3 mars 2026 » / "Tuesday 3 March 2026"."""
-    return format_date(value, "EEEE d MMMM y", locale=language)
-
-
-@lru_cache(maxsize=8)
-def _parsed(template: bytes | None):
-    """The base document, parsed once per process."""
-    return Document(io.BytesIO(template)) if template else Document()
-
-
-def _template(template: bytes | None):
-    """A fresh copy of the base document (copying is faster than parsing again)."""
-    return copy.deepcopy(_parsed(template))
-
-
 def _field(run, instruction):
     """A Word field (PAGE, NUMPAGES) in ``run``."""
     begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), \
@@ -195,17 +175,14 @@ def _numbered(document, number, text):
 
 
 def build(data: AgreementData) -> bytes:
+    data = word_safe(data)
     text = TEXT[data.language if data.language in TEXT else "fr"]
     lang = data.language if data.language in TEXT else "fr"
-    document = _template(data.template)
+    document = new_document(data.template)
     section = document.sections[0]
     if not data.template:
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-        section.left_margin = section.right_margin = Cm(2.2)
-        normal = document.styles["Normal"]
-        normal.font.name, normal.font.size = "Calibri", Pt(11)
-        normal.paragraph_format.space_after = Pt(4)
+        a4_page(document, top_bottom_cm=2.0, sides_cm=2.2)
+        document.styles["Normal"].paragraph_format.space_after = Pt(4)
 
         header = section.header.paragraphs[0]
         if data.logo:

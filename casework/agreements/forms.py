@@ -1,13 +1,12 @@
 """Agreement forms. The editor is built per case: one commitments box per party."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from ..forms import MultiCheckboxField, choices, required_message, strip
+from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
 
 MAX_COMMITMENTS = 30
 MAX_COMMITMENT_LENGTH = 500
@@ -26,7 +25,7 @@ def check_commitments(form, field):
                                  n=MAX_COMMITMENT_LENGTH))
 
 
-class AgreementFormBase(FlaskForm):
+class AgreementFormBase(Form):
     version = HiddenField()
     language = SelectField(_l("Language of the document"),
                            choices=choices([("fr", "Français"), ("en", "English")]))
@@ -66,7 +65,7 @@ def agreement_form(parties, clauses_by_scope, **kwargs):
     return AgreementForm(**kwargs)
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     version = HiddenField()
     signed_on = DateField(_l("Signed on"), validators=[DataRequired(_l("Enter a valid date."))])
     signed_place = StringField(_l("Signed at (town)"), filters=[strip],
@@ -91,7 +90,7 @@ class SignForm(FlaskForm):
                                      "change."))
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     scan = FileField(_l("Scanned signed copy (PDF, JPEG or PNG, 10 MB at most)"))
 
 
@@ -100,7 +99,7 @@ RESULT_CHOICES = [("kept", _l("Kept")), ("partly_kept", _l("Partly kept")),
 
 
 def follow_up_form(commitments, **kwargs):
-    class FollowUpForm(FlaskForm):
+    class FollowUpForm(Form):
         note = TextAreaField(_l("What the parties say"), filters=[strip],
                              validators=[Length(max=5000)])
         decision = SelectField(_l("What happens next"), choices=choices([
@@ -120,7 +119,7 @@ def follow_up_form(commitments, **kwargs):
     return FollowUpForm(**kwargs)
 
 
-class ClauseForm(FlaskForm):
+class ClauseForm(Form):
     category = SelectField(_l("Category"), coerce=int, choices=[])
     joint = BooleanField(_l("A joint commitment (« Les parties s'engagent à… »)"))
     text_fr = TextAreaField(_l("Text in French"), filters=[strip],

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..cases.models import Case, Party
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
+from ..core.clock import utcnow
+from ..core.columns import UTCDateTime
 from ..reference.models import Partner, ReferenceItem
 
 AGREEMENT_STATUSES = ("draft", "signed", "superseded")
@@ -139,40 +140,3 @@ class FollowUpResult(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     commitment: Mapped[Commitment] = relationship()
-
-
-class PartnerReferral(db.Model):
-    """A referral of the residents to a partner (mise en relation), recorded at closure."""
-
-    __tablename__ = "partner_referrals"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
-                                         index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(500), default="")
-    referred_on: Mapped[date] = mapped_column(Date)
-
-    partner: Mapped[Partner] = relationship()
-
-
-class SatisfactionAnswer(db.Model):
-    """A short satisfaction survey at closure, from a party or the referring partner:
-    useful? satisfied? would recommend? — each on a four-point scale."""
-
-    __tablename__ = "satisfaction_answers"
-    __table_args__ = (
-        CheckConstraint("useful BETWEEN 1 AND 4 AND satisfied BETWEEN 1 AND 4 "
-                        "AND recommend BETWEEN 1 AND 4", name="scale"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
-                                         index=True)
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # None: referrer
-    useful: Mapped[int] = mapped_column(Integer)
-    satisfied: Mapped[int] = mapped_column(Integer)
-    recommend: Mapped[int] = mapped_column(Integer)
-    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-
-    party: Mapped[Party | None] = relationship()

@@ -9,12 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..cases import workflow
-from ..cases.models import RoundTable
-from ..cases.operations import (OperationError, _check_version, _commit_with_version_check,
-                                _denied, record_event, transition)
+from ..cases.models import Case
+from ..cases.operations import take_step
+from ..cases.timeline import record_event
+from ..core.clock import today, utcnow
+from ..core.errors import OperationError
+from ..core.versioning import check_version, commit
 from ..extensions import db
-from ..models import today, utcnow
-from .models import Agreement, Commitment, FollowUp, FollowUpResult
+from ..meetings.models import RoundTable
+from ..permissions import denied
+from .models import Agreement, ClauseTemplate, Commitment, FollowUp, FollowUpResult
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +41,12 @@ def all_versions(case):
 def start_draft(actor, case):
     """Start drafting: from mediation (after a round table), or — an amendment — from
     follow-up, copying the signed version's commitments into a new version."""
-    _denied(actor, "change", case)
+    denied(actor, "change", case)
     previous = current_agreement(case)
     if previous is not None and previous.status == "draft":
         return previous
     name = "amend_agreement" if case.status == workflow.FOLLOW_UP else "draft_agreement"
-    workflow.find(case.status, name)  # raises TransitionRefused
+    workflow.find(case.status, name)  # raises TransitionRefused before anything is written
     table = db.session.execute(
         select(RoundTable).where(RoundTable.case_id == case.id, RoundTable.status == "held")
         .order_by(RoundTable.starts_at.desc()).limit(1)).scalar_one_or_none()
@@ -59,12 +63,10 @@ def start_draft(actor, case):
         agreement.commitments = [Commitment(party_id=c.party_id, position=c.position,
                                             text=c.text) for c in previous.commitments]
     db.session.add(agreement)
-    old = case.status
-    case.status = workflow.AGREEMENT
+    changes = workflow.take(case, name)
     record_event(case, actor, "agreement_drafted" if previous is None else "agreement_amended",
-                 [("status", old, workflow.AGREEMENT), ("agreement_version", None,
-                                                        agreement.number)])
-    db.session.commit()
+                 changes + [("agreement_version", None, agreement.number)])
+    commit(db.session)
     log.info("agreement v%s of case %s started by account %s", agreement.number,
              case.reference, actor.id)
     return agreement
@@ -74,10 +76,10 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
                follow_up_weeks, commitments):
     """Save the draft. ``commitments``: [(party_id or None for joint, text)], in order."""
     case = agreement.case
-    _denied(actor, "change", case)
+    denied(actor, "change", case)
     if agreement.status != "draft":
         raise OperationError(_l("A signed agreement cannot be changed; amend it instead."))
-    _check_version(agreement, version)
+    check_version(agreement, version)
     party_ids = {p.id for p in case.parties}
     if any(pid is not None and pid not in party_ids for pid, _ in commitments):
         raise OperationError(_l("Choose among the parties of this case."))
@@ -88,7 +90,7 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
     agreement.follow_up_weeks = follow_up_weeks
     agreement.commitments = [Commitment(party_id=pid, position=i, text=text)
                              for i, (pid, text) in enumerate(commitments)]
-    _commit_with_version_check()
+    commit(db.session)
     return agreement
 
 
@@ -98,10 +100,15 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
     again; schedule the follow-up; the case moves to follow-up. ``document`` is a function
     that builds the bytes from the agreement as it is now signed."""
     case = agreement.case
-    _denied(actor, "change", case)
-    _check_version(agreement, version)
+    denied(actor, "change", case)
+    check_version(agreement, version)
     if agreement.status != "draft":
         raise OperationError(_l("This version is already signed."))
+    try:
+        workflow.find(case.status, "mark_signed")
+    except workflow.TransitionRefused:
+        raise OperationError(_l("This step is not possible from the case's current "
+                                "status.")) from None
     if not agreement.commitments:
         raise OperationError(_l("An agreement needs at least one commitment."))
     if not signatories:
@@ -124,13 +131,11 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
             FollowUp.case_id == case.id, FollowUp.done_at.is_(None))).scalars():
         db.session.delete(pending)
     db.session.add(FollowUp(case=case, agreement=agreement, due_on=follow_up_on))
-    old = case.status
-    case.status = workflow.FOLLOW_UP
+    changes = workflow.take(case, "mark_signed")
     record_event(case, actor, "agreement_signed",
-                 [("status", old, workflow.FOLLOW_UP),
-                  ("agreement_version", None, agreement.number),
+                 changes + [("agreement_version", None, agreement.number),
                   ("follow_up_on", None, follow_up_on.isoformat())])
-    _commit_with_version_check()
+    commit(db.session)
     log.info("agreement v%s of case %s signed, sha256 %s", agreement.number, case.reference,
              agreement.sha256[:12])
     return agreement
@@ -146,7 +151,7 @@ def scan_type(data: bytes):
 
 def attach_scan(actor, agreement, data: bytes):
     case = agreement.case
-    _denied(actor, "change", case)
+    denied(actor, "change", case)
     if agreement.status == "draft":
         raise OperationError(_l("Attach the scan once the agreement is signed."),
                              field="scan")
@@ -159,7 +164,7 @@ def attach_scan(actor, agreement, data: bytes):
         raise OperationError(_l("Only PDF, JPEG or PNG files are accepted."), field="scan")
     agreement.scan, agreement.scan_type = data, mimetype
     record_event(case, actor, "scan_attached", [("agreement_version", None, agreement.number)])
-    db.session.commit()
+    commit(db.session)
 
 
 def due_follow_up(case):
@@ -174,7 +179,7 @@ def record_follow_up(actor, follow_up, *, results, note, decision, reason="",
     kept closes the case as "agreement respected"; otherwise the mediator chooses: a new
     round table, closing as "agreement breached", or checking again later."""
     case = follow_up.case
-    _denied(actor, "change", case)
+    denied(actor, "change", case)
     if follow_up.done_at is not None:
         raise OperationError(_l("This follow-up is already recorded."))
     commitment_ids = {c.id for c in follow_up.agreement.commitments}
@@ -201,15 +206,15 @@ def record_follow_up(actor, follow_up, *, results, note, decision, reason="",
     if decision == "check_again":
         db.session.add(FollowUp(case=case, agreement=follow_up.agreement,
                                 due_on=next_check_on))
-    db.session.commit()
+    # The check and the case's resulting step are one action: they commit together.
     if decision == "close_respected":
-        transition(actor, case, "close", outcome="agreement_respected", reason=note)
+        take_step(actor, case, "close", outcome="agreement_respected", reason=note)
     elif decision == "close_breached":
-        transition(actor, case, "close", outcome="agreement_breached",
-                   reason=reason or note)
+        take_step(actor, case, "close", outcome="agreement_breached", reason=reason or note)
     elif decision == "new_round_table":
-        transition(actor, case, "new_round_table",
-                   reason=reason or note or str(_l("Commitments not kept.")))
+        take_step(actor, case, "new_round_table",
+                  reason=reason or note or str(_l("Commitments not kept.")))
+    commit(db.session)
     return follow_up
 
 
@@ -219,8 +224,6 @@ def default_follow_up_date(agreement, signed_on):
 
 def follow_ups_due(mediator_id, until):
     """Open follow-up checks of a mediator's cases, due by ``until``."""
-    from ..cases.models import Case
-
     return db.session.execute(
         select(FollowUp).join(Case).where(
             FollowUp.done_at.is_(None), FollowUp.due_on <= until,
@@ -232,3 +235,30 @@ def follow_ups_due(mediator_id, until):
 def count_versions(case):
     return db.session.execute(select(func.count(Agreement.id)).where(
         Agreement.case_id == case.id)).scalar_one()
+
+
+# — The clause library ————————————————————————————————————————————————————————
+
+def save_clause(actor, clause, *, category_id, joint, text_fr, text_en, position):
+    """Create (``clause`` None) or change a standard clause of the library."""
+    created = clause is None
+    if created:
+        clause = ClauseTemplate()
+        db.session.add(clause)
+    clause.category_id = category_id or None
+    clause.joint = joint
+    clause.text_fr, clause.text_en = text_fr, text_en
+    clause.position = position or 0
+    commit(db.session)
+    log.info("clause %s %s by account %s", clause.id, "created" if created else "changed",
+             actor.id)
+    return clause
+
+
+def set_clause_active(actor, clause, active: bool):
+    """Offer the clause when drafting, or no longer (it is never deleted)."""
+    clause.active = active
+    commit(db.session)
+    log.info("clause %s %s by account %s", clause.id,
+             "activated" if active else "deactivated", actor.id)
+    return clause

@@ -1,5 +1,6 @@
 """Agreement pages, under /cases/<reference>/agreement: draft with standard clauses and a
-preview, download the .docx, mark as signed (frozen), attach the scan, amend, follow up."""
+preview, download the .docx, mark as signed (frozen), attach the scan, amend, follow up;
+and the library of standard clauses that managers keep (/clauses)."""
 import os
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
@@ -9,19 +10,24 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..cases import workflow
-from ..cases.operations import EditConflict, OperationError
-from ..cases.views import CASE_PAGE_OPTIONS
+from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404
+from ..core.clock import today
+from ..core.errors import EditConflict, OperationError
+from ..core.forms import choices
 from ..extensions import db
-from ..forms import choices
-from ..labels import address
-from ..models import today
-from ..permissions import can, get_case_or_404
+from ..permissions import can, requires
+from ..reference.models import CATEGORY, ReferenceItem
+from ..web.formatting import address
 from . import document as agreement_document
 from . import operations
-from .forms import (ScanForm, SignForm, agreement_form, commitment_lines, follow_up_form)
+from .forms import (ClauseForm, ScanForm, SignForm, agreement_form, commitment_lines,
+                    follow_up_form)
 from .models import Agreement, ClauseTemplate
 
 bp = Blueprint("agreements", __name__)
+# The document's words, for the preview (globals: imported macros see them too).
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    {"texts": agreement_document.TEXT}))
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -82,7 +88,7 @@ def offered_clauses(case):
     return {"party": [c for c in rows if not c.joint], "joint": [c for c in rows if c.joint]}
 
 
-@bp.route("/<reference>/agreement/start", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/agreement/start", methods=["GET", "POST"])
 def start(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     draft = operations.current_agreement(case)
@@ -93,12 +99,12 @@ def start(reference):
             operations.start_draft(current_user, case)
         except workflow.TransitionRefused:
             flash(_("This step is not possible from the case's current status."), "warning")
-            return redirect(url_for("cases.show", reference=reference))
+            return redirect(url_for("casefile.show", reference=reference))
         return redirect(url_for("agreements.edit", reference=reference))
     return render_template("agreements/start.html", case=case, previous=draft)
 
 
-@bp.route("/<reference>/agreement", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/agreement", methods=["GET", "POST"])
 def edit(reference):
     case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
     agreement = operations.current_agreement(case)
@@ -164,7 +170,7 @@ def docx_response(body, case, agreement):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/<reference>/agreement.docx")
+@bp.route("/cases/<reference>/agreement.docx")
 def download(reference):
     case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
     agreement = operations.current_agreement(case)
@@ -173,7 +179,7 @@ def download(reference):
     return download_version(reference, agreement.number)
 
 
-@bp.route("/<reference>/agreement/v<int:number>.docx")
+@bp.route("/cases/<reference>/agreement/v<int:number>.docx")
 def download_version(reference, number):
     """A signed version downloads byte for byte as it was signed; a draft is built now."""
     case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
@@ -185,13 +191,13 @@ def download_version(reference, number):
     return docx_response(body, case, agreement)
 
 
-@bp.route("/<reference>/agreement/sign", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/agreement/sign", methods=["GET", "POST"])
 def sign(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     agreement = operations.current_agreement(case)
     if agreement is None or agreement.status != "draft":
         flash(_("There is no draft agreement to sign."), "warning")
-        return redirect(url_for("cases.show", reference=reference))
+        return redirect(url_for("casefile.show", reference=reference))
     form = SignForm()
     people = [(f"party:{p.id}", party_name(p, agreement.language), "party")
               for p in case.parties]
@@ -224,7 +230,7 @@ def sign(reference):
     return render_template("agreements/sign.html", case=case, agreement=agreement, form=form)
 
 
-@bp.route("/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])
 def scan(reference, number):
     case = get_case_or_404(reference, "read" if request.method == "GET" else "change",
                            options=CASE_PAGE_OPTIONS)
@@ -252,13 +258,13 @@ def scan(reference, number):
     return redirect(url_for("agreements.edit", reference=reference) + "#scan")
 
 
-@bp.route("/<reference>/follow-up", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/follow-up", methods=["GET", "POST"])
 def follow_up(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     check = operations.due_follow_up(case)
     if check is None:
         flash(_("No follow-up check is pending on this case."), "info")
-        return redirect(url_for("cases.show", reference=reference))
+        return redirect(url_for("casefile.show", reference=reference))
     commitments = check.agreement.commitments
     form = follow_up_form(commitments)
     if form.validate_on_submit():
@@ -273,7 +279,54 @@ def follow_up(reference):
             error.show_on(form)
         else:
             flash(_("Follow-up recorded."), "success")
-            return redirect(url_for("cases.show", reference=reference))
+            return redirect(url_for("casefile.show", reference=reference))
     names = {p.id: p.display_name for p in case.parties}
     return render_template("agreements/follow_up.html", case=case, check=check, form=form,
                            commitments=commitments, names=names)
+
+
+# — The clause library ————————————————————————————————————————————————————————
+
+def categories():
+    return db.session.execute(select(ReferenceItem).where(ReferenceItem.kind == CATEGORY)
+                              .order_by(ReferenceItem.position)).scalars().all()
+
+
+@bp.route("/clauses/")
+@requires("manage_clauses")
+def clauses():
+    rows = db.session.execute(select(ClauseTemplate).order_by(
+        ClauseTemplate.category_id, ClauseTemplate.joint, ClauseTemplate.position,
+        ClauseTemplate.id)).scalars().all()
+    grouped = {}
+    for clause in rows:
+        grouped.setdefault(clause.category, []).append(clause)
+    return render_template("agreements/clauses.html", grouped=grouped)
+
+
+@bp.route("/clauses/new", methods=["GET", "POST"])
+@bp.route("/clauses/<int:clause_id>", methods=["GET", "POST"])
+@requires("manage_clauses")
+def edit_clause(clause_id=None):
+    clause = db.get_or_404(ClauseTemplate, clause_id) if clause_id is not None else None
+    form = ClauseForm(obj=clause)
+    form.category.choices = choices([(0, _("Every category"))] +
+                                    [(c.id, c.label) for c in categories()])
+    if request.method == "GET" and clause is not None:
+        form.category.data = clause.category_id or 0
+    if form.validate_on_submit():
+        operations.save_clause(current_user, clause, category_id=form.category.data,
+                               joint=form.joint.data, text_fr=form.text_fr.data,
+                               text_en=form.text_en.data, position=form.position.data)
+        flash(_("Clause saved."), "success")
+        return redirect(url_for("agreements.clauses"))
+    return render_template("agreements/clause_form.html", form=form, clause=clause)
+
+
+@bp.route("/clauses/<int:clause_id>/active", methods=["POST"])
+@requires("manage_clauses")
+def set_clause_active(clause_id):
+    clause = db.get_or_404(ClauseTemplate, clause_id)
+    operations.set_clause_active(current_user, clause, request.form.get("active") == "1")
+    flash(_("Clause saved."), "success")
+    return redirect(url_for("agreements.clauses"))

@@ -1,14 +1,13 @@
 """Login, language and own-password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..forms import Problem, choices, required_message, strip
+from ..core.forms import Form, Problem, choices, required_message, strip
 from .operations import PASSWORD_MAX_LENGTH, password_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), filters=[strip],
                            validators=[DataRequired(required_message()), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none",
@@ -20,21 +19,21 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The switcher in every page's header."""
 
     language = SelectField(_l("Language"), choices=choices([("fr", "Français"), ("en", "English")]))
     next = HiddenField()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     language = SelectField(
         _l("Interface language"),
         choices=choices([("", _l("As my browser asks")), ("fr", "Français"), ("en", "English")]),
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(required_message())],
         render_kw={"autocomplete": "current-password"})

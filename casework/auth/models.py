@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
+from ..core.clock import utcnow
+from ..core.columns import UTCDateTime
 
 ADMIN, MANAGER, MEDIATOR = "admin", "manager", "mediator"
 ROLES = (ADMIN, MANAGER, MEDIATOR)

@@ -4,13 +4,16 @@ Logs name accounts by id only: staff names and e-mails stay out of the logs.
 """
 import logging
 import re
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.changes import who
+from ..core.errors import OperationError
 from ..extensions import db
-from ..models import utcnow
+from ..core.clock import utcnow
 from .models import ADMIN, MANAGER, MEDIATOR, Team, User, new_session_token
 
 log = logging.getLogger(__name__)
@@ -19,23 +22,6 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-
-
-class OperationError(ValueError):
-    """A rule of the domain refused the change; ``field`` names the form field at fault."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-    def show_on(self, form):
-        """Show the refusal next to its field, or above the form when it has none."""
-        field = getattr(form, self.field, None) if self.field else None
-        if field is not None:
-            field.errors = list(field.errors) + [self.message]
-        else:
-            form.form_errors.append(self.message)
 
 
 def password_problem(password: str):
@@ -120,7 +106,7 @@ def create_user(actor, *, username, full_name, email, password, roles, teams=(),
     user.teams = list(teams)
     db.session.add(user)
     _commit_user(user)
-    log.info("account %s created by %s, roles %s", user.id, _who(actor), sorted(roles))
+    log.info("account %s created by %s, roles %s", user.id, who(actor), sorted(roles))
     return user
 
 
@@ -140,7 +126,7 @@ def update_user(actor, user, *, username, full_name, email, roles, teams, langua
     user.teams = list(teams)
     user.language = language or None
     _commit_user(user)
-    log.info("account %s updated by %s, roles %s", user.id, _who(actor), sorted(roles))
+    log.info("account %s updated by %s, roles %s", user.id, who(actor), sorted(roles))
     return user
 
 
@@ -151,7 +137,7 @@ def reset_password(actor, user, password):
         raise OperationError(problem, field="password")
     user.set_password(password)
     db.session.commit()
-    log.info("password of account %s reset by %s", user.id, _who(actor))
+    log.info("password of account %s reset by %s", user.id, who(actor))
 
 
 def change_own_password(user, current_password, new_password):
@@ -170,13 +156,20 @@ def set_active(actor, user, active: bool):
         user.session_token = new_session_token()
     db.session.commit()
     log.info("account %s %s by %s", user.id, "activated" if active else "deactivated",
-             _who(actor))
+             who(actor))
 
 
 def set_language(user, language):
     """Remember the user's interface language (None: follow the browser)."""
     user.language = language
     db.session.commit()
+
+
+def renew_calendar_token(user):
+    """Give the user a new secret calendar-feed address; the old one stops working."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    return user.calendar_token
 
 
 def record_login(user):
@@ -210,9 +203,5 @@ def save_team(actor, team, *, name) -> Team:
     except IntegrityError:
         db.session.rollback()
         raise OperationError(_l("A team with this name already exists."), field="name")
-    log.info("team %s %s by %s", team.id, "created" if created else "renamed", _who(actor))
+    log.info("team %s %s by %s", team.id, "created" if created else "renamed", who(actor))
     return team
-
-
-def _who(actor):
-    return "command line" if actor is None else f"account {actor.id}"

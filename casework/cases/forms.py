@@ -1,13 +1,12 @@
 """Case forms: referral intake and edit, parties, assignment, workflow steps."""
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .. import labels
-from ..forms import MultiCheckboxField, choices, required_message, strip
+from ..auth.operations import email_problem
+from ..core.clock import today
+from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
+from ..web import labels
 from . import models
 
 
@@ -16,7 +15,7 @@ def label_choices(codes, mapping):
 
 
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > today():
         raise ValidationError(_l("This date is in the future."))
 
 
@@ -31,11 +30,11 @@ def text(label, max_length, required=False, **kwargs):
     return StringField(label, filters=[strip], validators=validators, **kwargs)
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Referral intake (saisine) and later edits of the same details."""
 
     version = HiddenField()
-    received_on = DateField(_l("Received on"), default=date.today,
+    received_on = DateField(_l("Received on"), default=today,
                             validators=[DataRequired(_l("Enter a valid date.")), not_in_future,
                                         not_too_old])
     source = SelectField(_l("Source of the referral"), coerce=int, choices=[],
@@ -101,7 +100,7 @@ class ReferralForm(CaseForm):
                                      "appropriate."))
 
 
-class PartyForm(FlaskForm):
+class PartyForm(Form):
     version = HiddenField()
     role = SelectField(_l("Role in the case"),
                        choices=label_choices(models.PARTY_ROLES, labels.PARTY_ROLE_LABELS))
@@ -145,8 +144,6 @@ class PartyForm(FlaskForm):
             raise ValidationError(_l("Enter a phone number, e.g. 06 12 34 56 78."))
 
     def validate_email(self, field):
-        from ..auth.operations import email_problem
-
         if field.data:
             problem = email_problem(field.data)
             if problem:
@@ -167,7 +164,7 @@ class PartyForm(FlaskForm):
             raise ValidationError(_l("Say how consent was given or refused."))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     version = HiddenField()
     lead_mediator = SelectField(_l("Lead mediator"), coerce=int, choices=[])
     co_mediator = SelectField(_l("Co-mediator (optional)"), coerce=int, choices=[],
@@ -187,7 +184,7 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("Choose the lead mediator."))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     version = HiddenField()
     outcome = SelectField(_l("Outcome"), choices=[])
     partner = SelectField(_l("Referred to (partner)"), coerce=int, choices=[],

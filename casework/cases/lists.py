@@ -1,20 +1,18 @@
-"""Lists of cases: all cases (filters, search, sort, pages), my cases, the referrals to
-assign. Each page makes the same number of queries whatever the number of rows it shows."""
-from datetime import date, datetime, timedelta
+"""Lists of cases: all cases (filters, search, sort, pages) and the referrals to assign.
+Each list makes the same number of queries whatever the number of rows it shows."""
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask import render_template, request
-from flask_login import current_user
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import MEDIATOR, Team, User, UserRole
+from ..core.forms import id_or_none
+from ..core.text import like_pattern
 from ..extensions import db
-from ..permissions import requires, visible_teams
 from ..reference.models import CATEGORY, TERRITORY, ReferenceItem
-from ..text import like_pattern
 from . import workflow
 from .models import Case, case_categories
-from .views import bp
 
 PAGE_SIZE = 25
 
@@ -32,14 +30,17 @@ LIST_OPTIONS = (joinedload(Case.team), joinedload(Case.lead_mediator),
                 selectinload(Case.categories))
 
 
-def _int(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+@dataclass
+class Page:
+    cases: list
+    total: int
+    number: int
+    pages: int
 
 
-def _date(name):
+def _date(value):
     try:
-        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
+        return datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
 
@@ -50,16 +51,16 @@ class CaseQuery:
     def __init__(self, args):
         self.status = args.get("status") if args.get("status") in workflow.STATUSES + (
             "open",) else None
-        self.team = _int("team")
-        self.mediator = _int("mediator")
-        self.category = _int("category")
-        self.territory = _int("territory")
-        self.date_from = _date("from")
-        self.date_to = _date("to")
+        self.team = id_or_none(args.get("team"))
+        self.mediator = id_or_none(args.get("mediator"))
+        self.category = id_or_none(args.get("category"))
+        self.territory = id_or_none(args.get("territory"))
+        self.date_from = _date(args.get("from"))
+        self.date_to = _date(args.get("to"))
         self.q = (args.get("q") or "").strip()[:100]
         self.sort = args.get("sort") if args.get("sort") in SORTS else "received"
         self.direction = "asc" if args.get("dir") == "asc" else "desc"
-        self.page = max(_int("page") or 1, 1)
+        self.page = id_or_none(args.get("page")) or 1
 
     def statement(self, team_ids):
         query = select(Case).where(Case.team_id.in_(team_ids))
@@ -97,18 +98,17 @@ class CaseQuery:
         return {k: v for k, v in values.items() if v not in (None, "", 1) or k == "sort"}
 
 
-@bp.route("/")
-@requires("work_cases")
-def index():
-    filters = CaseQuery(request.args)
-    team_ids = visible_teams(current_user)
+def _pages(total):
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def case_page(filters, team_ids) -> Page:
+    """The page of the list that ``filters`` ask for, within the teams ``team_ids``."""
     base = filters.statement(team_ids)
     total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(filters.page, pages)
-    cases = page_of(filters, base, page)
-    return render_template("cases/index.html", cases=cases, filters=filters, total=total,
-                           page=page, pages=pages, options=filter_options(team_ids))
+    pages = _pages(total)
+    number = min(filters.page, pages)
+    return Page(page_of(filters, base, number), total, number, pages)
 
 
 def page_of(filters, base, page):
@@ -134,7 +134,6 @@ def page_of(filters, base, page):
     return [by_id[i] for i in ids]
 
 
-@bp.app_template_global()
 def page_window(page, pages, around=2):
     """The page numbers a pager shows: the first, the last, and those around ``page``
     (not a loop over thousands of pages)."""
@@ -142,8 +141,8 @@ def page_window(page, pages, around=2):
     return sorted({1, pages, *near})
 
 
-def filter_options(team_ids):
-    teams = [t for t in current_user.teams if t.id in team_ids]
+def filter_options(user, team_ids):
+    teams = [t for t in user.teams if t.id in team_ids]
     mediators = db.session.execute(
         select(User).join(User.teams).join(UserRole, UserRole.user_id == User.id)
         .where(Team.id.in_(team_ids), UserRole.role == MEDIATOR)
@@ -159,42 +158,14 @@ def filter_options(team_ids):
     }
 
 
-MINE_LIMIT = 100
-
-
-@bp.route("/mine")
-@requires("work_cases")
-def mine():
-    """My cases: open cases where I am lead or co-mediator, the most pressing first."""
-    urgency_rank = case((Case.urgency == "high", 0), (Case.urgency == "normal", 1), else_=2)
-    status_rank = case({s: i for i, s in enumerate(workflow.STATUSES)}, value=Case.status)
-    mine_only = select(Case).where(Case.status != workflow.CLOSED,
-                                   or_(Case.lead_mediator_id == current_user.id,
-                                       Case.co_mediator_id == current_user.id))
-    total = db.session.execute(select(func.count()).select_from(mine_only.subquery())
-                               ).scalar_one()
-    cases = db.session.execute(
-        mine_only.order_by(urgency_rank, status_rank, Case.received_on, Case.id)
-        .options(*LIST_OPTIONS).limit(MINE_LIMIT)).scalars().unique().all()
-    from ..agreements.operations import follow_ups_due
-
-    due = follow_ups_due(current_user.id, date.today() + timedelta(days=7))
-    return render_template("cases/mine.html", cases=cases, total=total, today=date.today(),
-                           follow_ups=due)
-
-
-@bp.route("/unassigned")
-@requires("assign_cases")
-def unassigned():
-    """Referrals of my teams waiting for a mediator, oldest first, a page at a time."""
-    managed = [t.id for t in current_user.teams]
-    waiting = select(Case).where(Case.status == workflow.REFERRAL, Case.team_id.in_(managed))
+def waiting_page(team_ids, number) -> Page:
+    """Referrals of these teams waiting for a mediator, oldest first."""
+    waiting = select(Case).where(Case.status == workflow.REFERRAL, Case.team_id.in_(team_ids))
     total = db.session.execute(select(func.count()).select_from(waiting.subquery())
                                ).scalar_one()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(_int("page") or 1, 1), pages)
+    pages = _pages(total)
+    number = min(max(number, 1), pages)
     cases = db.session.execute(
         waiting.order_by(Case.received_on, Case.id).options(*LIST_OPTIONS)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().unique().all()
-    return render_template("cases/unassigned.html", cases=cases, total=total, page=page,
-                           pages=pages, today=date.today())
+        .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).scalars().unique().all()
+    return Page(cases, total, number, pages)

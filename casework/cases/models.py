@@ -1,4 +1,4 @@
-"""Cases (dossiers), their parties and their timeline."""
+"""Cases (dossiers), their parties, their timeline, and what their closure records."""
 from datetime import date
 
 from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
@@ -7,7 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Team, User
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
+from ..core.clock import today as clock_today
+from ..core.clock import utcnow
+from ..core.columns import UTCDateTime, one_of
 from ..reference.models import Partner, ReferenceItem
 from . import workflow
 
@@ -19,10 +21,6 @@ case_categories = Table(
 )
 
 URGENCIES = ("low", "normal", "high")
-
-
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class CaseCounter(db.Model):
@@ -40,9 +38,9 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("year", "number", name="uq_cases_year_number"),
-        CheckConstraint(_in("status", workflow.STATUSES), name="status_known"),
-        CheckConstraint(_in("urgency", URGENCIES), name="urgency_known"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', workflow.OUTCOMES)}",
+        CheckConstraint(one_of("status", workflow.STATUSES), name="status_known"),
+        CheckConstraint(one_of("urgency", URGENCIES), name="urgency_known"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', workflow.OUTCOMES)}",
                         name="outcome_known"),
         CheckConstraint("(status = 'closed') = (outcome IS NOT NULL)",
                         name="closed_has_outcome"),
@@ -137,7 +135,7 @@ class Case(db.Model):
         return ", ".join(x for x in (self.street, details, place) if x)
 
     def age_in_days(self, today=None) -> int:
-        return ((today or date.today()) - self.received_on).days
+        return ((today or clock_today()) - self.received_on).days
 
 
 PARTY_ROLES = ("complainant", "respondent", "other")
@@ -154,12 +152,12 @@ class Party(db.Model):
 
     __tablename__ = "parties"
     __table_args__ = (
-        CheckConstraint(_in("role", PARTY_ROLES), name="role_known"),
-        CheckConstraint(_in("kind", PARTY_KINDS), name="kind_known"),
-        CheckConstraint(_in("civility", CIVILITIES), name="civility_known"),
-        CheckConstraint(_in("consent", CONSENTS), name="consent_known"),
-        CheckConstraint(_in("consent_method", CONSENT_METHODS), name="consent_method_known"),
-        CheckConstraint(_in("language", LANGUAGES), name="language_known"),
+        CheckConstraint(one_of("role", PARTY_ROLES), name="role_known"),
+        CheckConstraint(one_of("kind", PARTY_KINDS), name="kind_known"),
+        CheckConstraint(one_of("civility", CIVILITIES), name="civility_known"),
+        CheckConstraint(one_of("consent", CONSENTS), name="consent_known"),
+        CheckConstraint(one_of("consent_method", CONSENT_METHODS), name="consent_method_known"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language_known"),
         CheckConstraint("length(last_name) > 0", name="last_name_not_empty"),
     )
 
@@ -242,146 +240,40 @@ def _timeline_is_never_deleted(mapper, connection, target):
     raise RuntimeError("timeline events are append-only")
 
 
-# — Interventions and round tables ————————————————————————————————————————————
+# — Closure: referrals to partners and the satisfaction survey ——————————————————
 
-INTERVENTION_KINDS = ("phone", "home_visit", "office", "door_to_door", "letter_email",
-                      "partner_meeting")
-ROUND_TABLE_STATUSES = ("scheduled", "held", "postponed", "cancelled")
-ROUND_TABLE_OUTCOMES = ("agreement", "partial_agreement", "no_agreement", "another_session")
+class PartnerReferral(db.Model):
+    """A referral of the residents to a partner (mise en relation), recorded at closure."""
 
-intervention_mediators = Table(
-    "intervention_mediators", db.metadata,
-    Column("intervention_id", ForeignKey("interventions.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
-)
-intervention_parties = Table(
-    "intervention_parties", db.metadata,
-    Column("intervention_id", ForeignKey("interventions.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), primary_key=True),
-)
-round_table_mediators = Table(
-    "round_table_mediators", db.metadata,
-    Column("round_table_id", ForeignKey("round_tables.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
-)
-round_table_invited = Table(
-    "round_table_invited", db.metadata,
-    Column("round_table_id", ForeignKey("round_tables.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), primary_key=True),
-)
-round_table_attended = Table(
-    "round_table_attended", db.metadata,
-    Column("round_table_id", ForeignKey("round_tables.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class MeetingPlace(db.Model):
-    """A room or place where round tables are held (the association's meeting room, a
-    community centre, the landlord's office), kept by an administrator."""
-
-    __tablename__ = "meeting_places"
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+    __tablename__ = "partner_referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(160), unique=True)
-    address: Mapped[str] = mapped_column(String(250), default="")
-    active: Mapped[bool] = mapped_column(default=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    referred_on: Mapped[date] = mapped_column(Date)
 
-    def __repr__(self):
-        return f"<MeetingPlace {self.id}>"
+    partner: Mapped[Partner] = relationship()
 
 
-class Intervention(db.Model):
-    """One contact made on a case (intervention): a phone call, a home visit… The unit the
-    association counts and reports to its funders."""
+class SatisfactionAnswer(db.Model):
+    """A short satisfaction survey at closure, from a party or the referring partner:
+    useful? satisfied? would recommend? — each on a four-point scale."""
 
-    __tablename__ = "interventions"
+    __tablename__ = "satisfaction_answers"
     __table_args__ = (
-        CheckConstraint(_in("kind", INTERVENTION_KINDS), name="kind_known"),
-        CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600",
-                        name="duration_range"),
-        Index("ix_interventions_case_at", "case_id", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    at = mapped_column(UTCDateTime, nullable=False, index=True)
-    duration_minutes: Mapped[int] = mapped_column(Integer)
-    summary: Mapped[str] = mapped_column(String(500))
-    # Read only by the case's mediators and their managers (permissions: read_confidential).
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    # Corrections check it: two people correcting the same contact see each other's change.
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    case: Mapped[Case] = relationship()
-    mediators: Mapped[list[User]] = relationship(secondary=intervention_mediators,
-                                                 order_by=User.full_name)
-    parties: Mapped[list[Party]] = relationship(secondary=intervention_parties,
-                                                order_by=Party.id)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    def __repr__(self):
-        return f"<Intervention {self.id}>"
-
-
-class RoundTable(db.Model):
-    """A round table (table ronde): the parties meet with the mediators on neutral
-    ground. Scheduled, then recorded: held, postponed or cancelled, with its outcome."""
-
-    __tablename__ = "round_tables"
-    __table_args__ = (
-        CheckConstraint(_in("status", ROUND_TABLE_STATUSES), name="status_known"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', ROUND_TABLE_OUTCOMES)}",
-                        name="outcome_known"),
-        CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600",
-                        name="duration_range"),
-        CheckConstraint("place_id IS NOT NULL OR length(place_text) > 0", name="has_place"),
-        Index("ix_round_tables_starts_at", "starts_at"),
+        CheckConstraint("useful BETWEEN 1 AND 4 AND satisfied BETWEEN 1 AND 4 "
+                        "AND recommend BETWEEN 1 AND 4", name="scale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
                                          index=True)
-    starts_at = mapped_column(UTCDateTime, nullable=False)
-    ends_at = mapped_column(UTCDateTime, nullable=False)
-    duration_minutes: Mapped[int] = mapped_column(Integer)
-    place_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_places.id"), index=True)
-    place_text: Mapped[str] = mapped_column(String(250), default="")
-    status: Mapped[str] = mapped_column(String(12), default="scheduled")
-    status_reason: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str | None] = mapped_column(String(20))
-    # Confidential, like intervention notes.
-    minutes: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # None: referrer
+    useful: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    recommend: Mapped[int] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
-    case: Mapped[Case] = relationship()
-    place: Mapped[MeetingPlace | None] = relationship()
-    mediators: Mapped[list[User]] = relationship(secondary=round_table_mediators,
-                                                 order_by=User.full_name)
-    invited: Mapped[list[Party]] = relationship(secondary=round_table_invited,
-                                                order_by=Party.id)
-    attended: Mapped[list[Party]] = relationship(secondary=round_table_attended,
-                                                 order_by=Party.id)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    def __repr__(self):
-        return f"<RoundTable {self.id}>"
-
-    @property
-    def place_label(self) -> str:
-        if self.place is not None:
-            return ", ".join(x for x in (self.place.name, self.place.address) if x)
-        return self.place_text
+    party: Mapped[Party | None] = relationship()

@@ -1,29 +1,29 @@
-"""Case pages: referral intake, the case page, edits, parties, assignment, workflow steps.
-Thin: read the request, call one operation, render or redirect. Cases are loaded only by
-``get_case_or_404``, which decides who may see what."""
+"""Case pages: referral intake, the case list and the referrals to assign, edits,
+parties, assignment, workflow steps. Thin: read the request, call one operation, render or
+redirect. Cases are loaded only by ``get_case_or_404``, which decides who may see what.
+(The case page itself shows several modules: it lives in casefile.py.)"""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, or_, select
 
 from ..auth.models import Team, User
+from ..core.clock import today
+from ..core.errors import EditConflict, OperationError
+from ..core.forms import id_or_none
 from ..extensions import db
-from ..permissions import can, get_case_or_404, requires, visible_teams
+from ..permissions import can, may_take, requires, visible_teams
 from ..reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
-from . import operations, workflow
-from .forms import (AssignForm, CaseForm, PartyForm, ReferralForm, TransitionForm,
-                    closing_form)
-from ..models import utcnow
-from .models import Case, Intervention, Party, RoundTable, TimelineEvent
+from ..web.conflict import conflict
+from ..web.labels import STATUS_LABELS
+from . import lists, operations, workflow
+from .access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
+from .forms import (REFERRAL_ROWS, AssignForm, CaseForm, PartyForm, ReferralForm,
+                    TransitionForm, closing_form)
+from .models import Case, Party
 
 bp = Blueprint("cases", __name__)
-
-CASE_PAGE_OPTIONS = (
-    joinedload(Case.team), joinedload(Case.source), joinedload(Case.territory),
-    joinedload(Case.lead_mediator), joinedload(Case.co_mediator),
-    joinedload(Case.referred_to), selectinload(Case.categories), selectinload(Case.parties),
-)
+bp.add_app_template_global(lists.page_window)
 
 
 # — Form helpers ——————————————————————————————————————————————————————————————
@@ -99,42 +99,33 @@ def new():
             abort(403)
         flash(_("Referral %(reference)s recorded. Add the parties now.",
                 reference=case.reference), "success")
-        return redirect(url_for("cases.show", reference=case.reference))
+        return redirect(url_for("casefile.show", reference=case.reference))
     return render_template("cases/new.html", form=form)
 
 
-# — The case page —————————————————————————————————————————————————————————————
+# — Lists ——————————————————————————————————————————————————————————————————————
 
-@bp.route("/<reference>")
-def show(reference):
-    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
-    events = db.session.execute(
-        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
-        .options(joinedload(TimelineEvent.actor)).order_by(TimelineEvent.id.desc())
-    ).scalars().all()
-    related = operations.related_cases(case, visible_teams(current_user))
-    interventions = db.session.execute(
-        select(Intervention).where(Intervention.case_id == case.id)
-        .options(selectinload(Intervention.mediators), selectinload(Intervention.parties))
-        .order_by(Intervention.at.desc())).scalars().all()
-    round_tables = db.session.execute(
-        select(RoundTable).where(RoundTable.case_id == case.id)
-        .options(joinedload(RoundTable.place), selectinload(RoundTable.mediators),
-                 selectinload(RoundTable.invited), selectinload(RoundTable.attended))
-        .order_by(RoundTable.starts_at.desc())).scalars().all()
-    may_change = can(current_user, "change", case)
-    steps = [t for t in workflow.transitions_from(case.status)
-             if can(current_user, "reopen" if t.manager_only else "change", case)]
-    from ..agreements import operations as agreement_operations
+@bp.route("/")
+@requires("work_cases")
+def index():
+    """All cases of my teams: filters, search, sort, pages."""
+    filters = lists.CaseQuery(request.args)
+    team_ids = visible_teams(current_user)
+    page = lists.case_page(filters, team_ids)
+    return render_template("cases/index.html", cases=page.cases, filters=filters,
+                           total=page.total, page=page.number, pages=page.pages,
+                           options=lists.filter_options(current_user, team_ids),
+                           today=today())
 
-    agreement = agreement_operations.current_agreement(case)
-    follow_up = agreement_operations.due_follow_up(case)
-    return render_template("cases/show.html", case=case, events=events, related=related,
-                           agreement=agreement, follow_up=follow_up,
-                           may_change=may_change, may_assign=can(current_user, "assign", case),
-                           steps=steps, interventions=interventions, round_tables=round_tables,
-                           confidential=can(current_user, "read_confidential", case),
-                           now=utcnow())
+
+@bp.route("/unassigned")
+@requires("assign_cases")
+def unassigned():
+    """Referrals of my teams waiting for a mediator, oldest first, a page at a time."""
+    page = lists.waiting_page([t.id for t in current_user.teams],
+                              id_or_none(request.args.get("page", "")) or 1)
+    return render_template("cases/unassigned.html", cases=page.cases, total=page.total,
+                           page=page.number, pages=page.pages, today=today())
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -147,13 +138,13 @@ def edit(reference):
         try:
             changes = operations.update_case(current_user, case, form.version.data,
                                              case_data(form), chosen_categories(form))
-        except operations.EditConflict as error:
+        except EditConflict as error:
             return conflict(form, error, case, "cases/edit.html")
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Case saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("cases.show", reference=case.reference))
+            return redirect(url_for("casefile.show", reference=case.reference))
     return render_template("cases/edit.html", form=form, case=case)
 
 
@@ -163,62 +154,6 @@ def fill_case_form(form, case):
     form.team.data = case.team_id
     form.territory.data = case.territory_id or 0
     form.categories.data = [c.id for c in case.categories]
-
-
-def conflict(form, error, record, template, **context):
-    """Someone saved first: show what is saved now beside what this user typed, keep the
-    typed values in the form, and let them save again knowingly (with the new version)."""
-    db.session.rollback()
-    db.session.refresh(record)
-    form.version.data = record.version
-    context.setdefault("case", record)
-    return render_template(template, form=form, conflict=True,
-                           differences=differences(record, form), **context), 409
-
-
-def differences(record, form):
-    """(label, saved now, typed) for each field where the two differ."""
-    from ..labels import change_value
-
-    rows = []
-    for field in form:
-        name = field.name
-        if name in ("csrf_token", "version") or not hasattr(record, name):
-            continue
-        saved = getattr(record, name)
-        if isinstance(saved, list):
-            saved_key = sorted(item.id for item in saved)
-            typed_key = sorted(field.data or [])
-        elif hasattr(record, f"{name}_id"):
-            saved_key, typed_key = getattr(record, f"{name}_id") or 0, field.data or 0
-        else:
-            saved_key, typed_key = saved if saved is not None else "", field.data
-            if typed_key is None:
-                typed_key = ""
-        if saved_key == typed_key:
-            continue
-        rows.append((field.label.text, display(saved, name, change_value),
-                     display_typed(field, change_value)))
-    return rows
-
-
-def display(value, name, change_value):
-    if isinstance(value, list):
-        return ", ".join(getattr(v, "label", str(v)) for v in value)
-    for attribute in ("label", "full_name", "name"):
-        if hasattr(value, attribute):
-            return getattr(value, attribute)
-    return change_value(name, value)
-
-
-def display_typed(field, change_value):
-    labels = {str(choice.value): choice.label for choice in getattr(field, "choices", None)
-              or []} if hasattr(field, "choices") else {}
-    if isinstance(field.data, list):
-        return ", ".join(str(labels.get(str(v), v)) for v in field.data)
-    if labels:
-        return labels.get(str(field.data), field.data)
-    return change_value(field.name, field.data)
 
 
 # — Parties ———————————————————————————————————————————————————————————————————
@@ -237,24 +172,22 @@ def new_party(reference):
         flash(_("Party added."), "success")
         if request.form.get("another"):
             return redirect(url_for("cases.new_party", reference=case.reference))
-        return redirect(url_for("cases.show", reference=case.reference) + "#parties")
+        return redirect(url_for("casefile.show", reference=case.reference) + "#parties")
     return render_template("cases/party.html", form=form, case=case, party=None)
 
 
 @bp.route("/<reference>/parties/<int:party_id>", methods=["GET", "POST"])
 def edit_party(reference, party_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
-    party = db.session.get(Party, party_id)
-    if party is None or party.case_id != case.id:
-        abort(404)
+    party = get_on_case_or_404(Party, case, party_id)
     form = PartyForm(obj=party if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             operations.update_party(current_user, party, form.version.data, party_data(form))
-        except operations.EditConflict as error:
+        except EditConflict as error:
             return conflict(form, error, party, "cases/party.html", case=case, party=party)
         flash(_("Party saved."), "success")
-        return redirect(url_for("cases.show", reference=case.reference) + "#parties")
+        return redirect(url_for("casefile.show", reference=case.reference) + "#parties")
     return render_template("cases/party.html", form=form, case=case, party=party)
 
 
@@ -280,23 +213,21 @@ def assign(reference):
         try:
             operations.assign(current_user, case, lead, co, form.reason.data,
                               version=form.version.data)
-        except operations.EditConflict as error:
+        except EditConflict as error:
             return conflict(form, error, case, "cases/assign.html", workload=workload)
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Case %(reference)s assigned to %(name)s.", reference=case.reference,
                     name=lead.full_name), "success")
             return redirect(request.args.get("back") == "queue"
                             and url_for("cases.unassigned")
-                            or url_for("cases.show", reference=case.reference))
+                            or url_for("casefile.show", reference=case.reference))
     return render_template("cases/assign.html", form=form, case=case, workload=workload)
 
 
 def mediator_workload(ids):
     """Open cases per mediator (lead or co), in one query."""
-    from sqlalchemy import func, or_
-
     if not ids:
         return {}
     rows = db.session.execute(
@@ -315,8 +246,8 @@ def step(reference, name):
         transition = workflow.find(case.status, name)
     except workflow.TransitionRefused:
         flash(_("This step is not possible from the case's current status."), "warning")
-        return redirect(url_for("cases.show", reference=case.reference))
-    if not can(current_user, "reopen" if transition.manager_only else "change", case):
+        return redirect(url_for("casefile.show", reference=case.reference))
+    if not may_take(current_user, transition, case):
         abort(403)
     if transition.via:
         return redirect(url_for(transition.via, reference=case.reference))
@@ -340,21 +271,19 @@ def step(reference, name):
             operations.transition(current_user, case, name, outcome=outcome or None,
                                   reason=form.reason.data, partner=partner,
                                   version=form.version.data, **extra)
-        except operations.EditConflict as error:
+        except EditConflict as error:
             return conflict(form, error, case, "cases/step.html", transition=transition)
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("The case is now: %(status)s.",
-                    status=_status_label(case.status)), "success")
-            return redirect(url_for("cases.show", reference=case.reference))
+                    status=STATUS_LABELS[case.status]), "success")
+            return redirect(url_for("casefile.show", reference=case.reference))
     return render_template("cases/step.html", form=form, case=case, transition=transition)
 
 
 def closing_details(form, case):
     """The closing summary, referrals and survey answers typed in the closing form."""
-    from .forms import REFERRAL_ROWS
-
     referrals = []
     for row in range(1, REFERRAL_ROWS + 1):
         partner_id = form[f"referral_partner_{row}"].data
@@ -370,12 +299,3 @@ def closing_details(form, case):
             answers.append((parties.get(key), *(int(v) for v in values)))
     return {"closing_summary": form.closing_summary.data, "referrals": referrals,
             "answers": answers}
-
-
-def _status_label(status):
-    from ..labels import STATUS_LABELS
-
-    return STATUS_LABELS[status]
-
-
-from . import lists, meeting_views  # noqa: E402,F401  (their pages share this blueprint)

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
+from .models import CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner, ReferenceItem
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,6 @@ def load_defaults() -> int:
             db.session.add(Partner(name=name, kind_fr=kind_fr, kind_en=kind_en,
                                    address=address, phone=phone, email=""))
             created += 1
-    from ..cases.models import MeetingPlace
-
     place_names = set(db.session.execute(select(MeetingPlace.name)).scalars())
     for name, address in DEFAULT_PLACES:
         if name not in place_names:

@@ -1,11 +1,10 @@
 """Reference list forms: one message per field; the operations check the same rules."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.operations import email_problem
-from ..forms import Problem, required_message, strip
+from ..core.forms import Form, Problem, required_message, strip
 from . import operations
 
 
@@ -18,7 +17,7 @@ class PositionRange(NumberRange):
             super().__call__(form, field)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """A source, a category or a territory (the city only for territories)."""
 
     label_fr = StringField(_l("Label in French"), filters=[strip],
@@ -59,7 +58,7 @@ class ItemForm(FlaskForm):
                 "position": self.position.data or 0}
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     """A partner organisation: only the name is required."""
 
     name = StringField(_l("Name"), filters=[strip],
@@ -92,7 +91,7 @@ class PartnerForm(FlaskForm):
                 for key in ("name", "kind_fr", "kind_en", "address", "phone", "email")}
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     """A room where round tables are held."""
 
     name = StringField(_l("Name"), filters=[strip],

@@ -67,3 +67,19 @@ class Partner(db.Model):
 
     def __repr__(self):
         return f"<Partner {self.id}>"
+
+
+class MeetingPlace(db.Model):
+    """A room or place where round tables are held (the association's meeting room, a
+    community centre, the landlord's office), kept by an administrator."""
+
+    __tablename__ = "meeting_places"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    address: Mapped[str] = mapped_column(String(250), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self):
+        return f"<MeetingPlace {self.id}>"

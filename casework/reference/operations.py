@@ -11,9 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.operations import OperationError, email_problem
+from ..auth.operations import email_problem
+from ..core.changes import who
+from ..core.errors import OperationError
 from ..extensions import db
-from .models import KINDS, TERRITORY, Partner, ReferenceItem
+from .models import KINDS, TERRITORY, MeetingPlace, Partner, ReferenceItem
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def save_item(actor, kind, item, data):
         # Another request took the code between our check and our write.
         raise OperationError(_l("This code is already used in this list."), field="code")
     log.info("reference item %s (%s) %s by %s", item.id, kind,
-             "created" if created else "changed", _who(actor))
+             "created" if created else "changed", who(actor))
     return item
 
 
@@ -95,7 +97,7 @@ def set_item_active(actor, item, active: bool):
     item.active = bool(active)
     db.session.commit()
     log.info("reference item %s %s by %s", item.id,
-             "activated" if active else "deactivated", _who(actor))
+             "activated" if active else "deactivated", who(actor))
     return item
 
 
@@ -133,7 +135,7 @@ def save_partner(actor, partner, data):
         db.session.rollback()
         raise OperationError(_l("A partner with this name already exists."), field="name")
     log.info("partner %s %s by %s", partner.id, "created" if created else "changed",
-             _who(actor))
+             who(actor))
     return partner
 
 
@@ -142,15 +144,13 @@ def set_partner_active(actor, partner, active: bool):
     partner.active = bool(active)
     db.session.commit()
     log.info("partner %s %s by %s", partner.id, "activated" if active else "deactivated",
-             _who(actor))
+             who(actor))
     return partner
 
 
 def save_place(actor, place, data):
     """Create (``place`` None) or change a meeting place for round tables. ``data``: name,
     address."""
-    from ..cases.models import MeetingPlace
-
     name, address = _text(data, "name"), _text(data, "address")
     if not name:
         raise OperationError(_l("This field is required."), field="name")
@@ -172,7 +172,7 @@ def save_place(actor, place, data):
         db.session.rollback()
         raise OperationError(_l("A place with this name already exists."), field="name")
     log.info("meeting place %s %s by %s", place.id, "created" if created else "changed",
-             _who(actor))
+             who(actor))
     return place
 
 
@@ -180,9 +180,5 @@ def set_place_active(actor, place, active: bool):
     place.active = bool(active)
     db.session.commit()
     log.info("meeting place %s %s by %s", place.id,
-             "activated" if active else "deactivated", _who(actor))
+             "activated" if active else "deactivated", who(actor))
     return place
-
-
-def _who(actor):
-    return "command line" if actor is None else f"account {actor.id}"

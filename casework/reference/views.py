@@ -6,14 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from ..auth.operations import OperationError
-from ..cases.models import MeetingPlace
+from ..core.errors import OperationError
 from ..extensions import db
 from ..permissions import requires
 from . import models  # noqa: F401  (the tables must be known to create_all and Alembic)
 from . import operations
 from .forms import ItemForm, PartnerForm, PlaceForm
-from .models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
+from .models import CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner, ReferenceItem
 
 bp = Blueprint("reference", __name__)
 

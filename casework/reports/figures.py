@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 from ..auth.models import Team, User
-from ..cases.models import Case, Intervention, RoundTable, intervention_mediators
+from ..cases.models import Case
+from ..meetings.models import Intervention, RoundTable, intervention_mediators
 from ..extensions import db
-from ..labels import INTERVENTION_KIND_LABELS
+from ..web.labels import INTERVENTION_KIND_LABELS
 
 
 @dataclass

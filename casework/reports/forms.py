@@ -3,15 +3,16 @@ nothing changes, so no CSRF token)."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..core.forms import Form
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..cases.forms import not_too_old
+from ..core.clock import today
 from .periods import Period
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     class Meta:
         csrf = False
 
@@ -24,7 +25,7 @@ class PeriodForm(FlaskForm):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end of the period comes before its start."))
-        limit = date(date.today().year + 2, 1, 1)
+        limit = date(today().year + 2, 1, 1)
         if field.data and field.data >= limit:
             raise ValidationError(_l("Enter a date before %(date)s.", date=limit.isoformat()))
 

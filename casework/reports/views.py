@@ -9,10 +9,10 @@ from flask_babel import format_date, gettext as _
 from flask_login import current_user
 
 from ..auth.models import Team
-from ..cases.meeting_forms import local_zone
+from ..core.clock import local_zone, today
 from ..extensions import db
-from ..i18n import current_language
-from ..labels import INTERVENTION_KIND_LABELS
+from ..web.i18n import current_language
+from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
 from . import figures, periods
 from .forms import PeriodForm
@@ -28,8 +28,8 @@ def _period_form(teams):
     if args.get("team") not in {str(team.id) for team in teams}:
         args.pop("team", None)
     if not args.get("start") and not args.get("end"):
-        today = date.today()
-        chosen = periods.month(today.year, today.month)
+        now = today()
+        chosen = periods.month(now.year, now.month)
         try:
             year, number = (int(x) for x in args.get("month", "").split("-"))
             chosen = periods.month(year, number)
@@ -52,11 +52,11 @@ def _teams():
 
 
 @bp.route("/interventions")
-@requires("assign_cases")
+@requires("see_reports")
 def interventions():
     teams = _teams()
     form = _period_form(teams)
-    context = {"form": form, "teams": teams, "presets": periods.presets(date.today())}
+    context = {"form": form, "teams": teams, "presets": periods.presets(today())}
     if form.validate():
         zone = local_zone()
         start, end = form.period.bounds(zone)
@@ -79,7 +79,7 @@ def _cell(value):
 
 
 @bp.route("/interventions.csv")
-@requires("assign_cases")
+@requires("see_reports")
 def interventions_csv():
     teams = _teams()
     form = _period_form(teams)

@@ -1,8 +1,16 @@
-"""Login sessions, security headers and the failed-login throttle."""
-from flask import abort, request
+"""Login sessions and the login wall, security headers, and odd input refused before any
+view sees it."""
+from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from .extensions import db, login_manager
+from ..auth.models import User
+from ..extensions import db, login_manager
+
+# The only pages open without logging in.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "main.set_language", "main.health",
+                    "static", "bootstrap.static", "meetings.feed"}
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -28,10 +36,6 @@ def init_app(app):
     def load_user(session_token):
         """Sessions carry the user's session token, not their id: deactivating the account
         or resetting its password changes the token, which ends every open session."""
-        from sqlalchemy.orm import joinedload
-
-        from .auth.models import User
-
         # One query per request for the user, their teams and roles.
         user = db.session.execute(
             db.select(User).filter_by(session_token=session_token)
@@ -44,11 +48,23 @@ def init_app(app):
     @app.before_request
     def refuse_nul_characters():
         """A NUL character is never typed by a person, and PostgreSQL refuses it in text:
-        answer 400 rather than fail further down."""
+        in a page's address it names no page (404); in a form or a query string it is a
+        bad request (400). Either way no view, query or log line ever sees it."""
+        if "\x00" in request.path:
+            abort(404)
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:
                     abort(400)
+        return None
+
+    @app.before_request
+    def require_login():
+        """Every page but the public ones needs a logged-in user."""
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
         return None
 
     @app.after_request

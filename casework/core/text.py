@@ -1,9 +1,25 @@
-"""Text folded for matching: no accents, no case, single spaces ("Hélène" → "helene")."""
+"""Text as Casework keeps and compares it: control characters out (in one place, for
+every form), and keys folded for matching ("Hélène" → "helene")."""
 import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. Word's Shift+Enter
+# pastes U+000B, which no document format accepts.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\u2028\u2029]")
+
+
+def clean(value: str, *, multiline: bool = True) -> str:
+    """``value`` without control characters. Line breaks of every kind become ``\\n`` in a
+    text of several lines, a space in a one-line field (a name, a street)."""
+    if not isinstance(value, str):
+        return value
+    value = _LINE_BREAKS.sub("\n", value)
+    if not multiline:
+        value = value.replace("\n", " ").replace("\t", " ")
+    return _CONTROLS.sub("", value)
 
 
 def fold(value: str) -> str:

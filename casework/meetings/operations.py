@@ -1,16 +1,20 @@
 """Interventions and round tables: the operations that log contacts and hold sessions.
-Like every operation, each checks the rules, writes, and appends to the case's timeline."""
+Like every operation, each checks the rules (a closed case refuses them all), writes, and
+appends to the case's timeline."""
 import logging
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
+from ..cases import workflow
+from ..cases.timeline import record_event
+from ..core.changes import minute, names
+from ..core.errors import OperationError
+from ..core.versioning import check_version, commit
 from ..extensions import db
-from . import workflow
+from ..permissions import denied
 from .models import Intervention, RoundTable, round_table_mediators
-from .operations import OperationError, _check_version, _commit_with_version_check, _denied
-from .operations import _value, record_event
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,7 @@ def _case_people(case, mediators, parties):
 def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes="",
                      mediators=(), parties=()):
     """Log a contact. The first one on an ``assigned`` case starts the mediation."""
-    _denied(actor, "change", case)
+    denied(actor, "change", case)
     _case_people(case, mediators, parties)
     intervention = Intervention(case=case, kind=kind, at=at, duration_minutes=duration_minutes,
                                 summary=summary, notes=notes or "", created_by_id=actor.id,
@@ -35,12 +39,9 @@ def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes=
     db.session.add(intervention)
     db.session.flush()
     record_event(case, actor, "intervention",
-                 [("intervention_kind", None, kind), ("at", None, _minute(at))])
-    if case.status == workflow.ASSIGNED:
-        case.status = workflow.MEDIATION
-        record_event(case, actor, "transition",
-                     [("status", workflow.ASSIGNED, workflow.MEDIATION)])
-    db.session.commit()
+                 [("intervention_kind", None, kind), ("at", None, minute(at))])
+    _start_mediation(case, actor)
+    commit(db.session)
     log.info("intervention %s logged on case %s by account %s", intervention.id,
              case.reference, actor.id)
     return intervention
@@ -52,18 +53,18 @@ def edit_intervention(actor, intervention, version, *, kind, at, duration_minute
     to funders must be right. The timeline keeps what was there before, except the
     confidential notes, of which it says only that they changed."""
     case = intervention.case
-    _denied(actor, "change", case)
-    _check_version(intervention, version)
+    denied(actor, "change", case)
+    check_version(intervention, version)
     _case_people(case, mediators, parties)
     changes = [(field, old, new) for field, old, new in (
         ("intervention_kind", intervention.kind, kind),
-        ("at", _minute(intervention.at), _minute(at)),
+        ("at", minute(intervention.at), minute(at)),
         ("duration_minutes", intervention.duration_minutes, duration_minutes),
         ("summary", intervention.summary, summary)) if old != new]
     for field, old, new in (("mediators_present", intervention.mediators, list(mediators)),
                             ("parties_met", intervention.parties, list(parties))):
         if {item.id for item in old} != {item.id for item in new}:
-            changes.append((field, _names(old), _names(new)))
+            changes.append((field, names(old), names(new)))
     if (notes or "") != intervention.notes:
         changes.append(("notes", None, "changed"))
     if not changes:
@@ -73,21 +74,17 @@ def edit_intervention(actor, intervention, version, *, kind, at, duration_minute
     intervention.notes = notes or ""
     intervention.mediators, intervention.parties = list(mediators), list(parties)
     record_event(case, actor, "intervention_edited",
-                 [("intervention_of", None, _minute(at))] + changes)
-    _commit_with_version_check()
+                 [("intervention_of", None, minute(at))] + changes)
+    commit(db.session)
     log.info("intervention %s of case %s corrected by account %s", intervention.id,
              case.reference, actor.id)
     return changes
 
 
-def _minute(moment):
-    """A moment as the timeline keeps it, to the minute."""
-    return moment.isoformat(timespec="minutes")
-
-
-def _names(people):
-    """Names in alphabetical order, whatever order the database gave the people in."""
-    return ", ".join(sorted(_value(person) for person in people))
+def _start_mediation(case, actor):
+    """The first contact or round table on an ``assigned`` case starts the mediation."""
+    if case.status == workflow.ASSIGNED:
+        record_event(case, actor, "transition", workflow.take(case, "start_mediation"))
 
 
 def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=None):
@@ -123,9 +120,7 @@ def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None
                          place_text="", mediators=(), invited=(), allow_double_booking=False):
     """Schedule a round table. Overlaps with the mediators' or the room's other sessions
     are refused unless ``allow_double_booking`` (the user saw the warning)."""
-    _denied(actor, "change", case)
-    if not case.is_open:
-        raise OperationError(_l("The case is closed."))
+    denied(actor, "change", case)
     _case_people(case, mediators, invited)
     if place is None and not (place_text or "").strip():
         raise OperationError(_l("Choose a place from the list or type one."), field="place")
@@ -140,13 +135,10 @@ def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None
     db.session.add(table)
     db.session.flush()
     record_event(case, actor, "round_table_scheduled",
-                 [("starts_at", None, _minute(starts_at)),
+                 [("starts_at", None, minute(starts_at)),
                   ("place", None, table.place_label)])
-    if case.status == workflow.ASSIGNED:
-        case.status = workflow.MEDIATION
-        record_event(case, actor, "transition",
-                     [("status", workflow.ASSIGNED, workflow.MEDIATION)])
-    db.session.commit()
+    _start_mediation(case, actor)
+    commit(db.session)
     log.info("round table %s scheduled on case %s by account %s", table.id, case.reference,
              actor.id)
     return table
@@ -165,8 +157,8 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
     """Record what happened: held (who came, the outcome, the minutes), postponed or
     cancelled (with the reason)."""
     case = table.case
-    _denied(actor, "change", case)
-    _check_version(table, version)
+    denied(actor, "change", case)
+    check_version(table, version)
     if status in ("postponed", "cancelled") and not (status_reason or "").strip():
         raise OperationError(_l("Say why."), field="status_reason")
     if status == "held" and outcome is None:
@@ -183,6 +175,6 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
     record_event(case, actor, "round_table_recorded",
                  [("round_table_status", old_status, status),
                   ("round_table_outcome", None, table.outcome)], reason=table.status_reason)
-    _commit_with_version_check()
+    commit(db.session)
     log.info("round table %s recorded as %s by account %s", table.id, status, actor.id)
     return table

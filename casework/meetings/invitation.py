@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from babel.dates import format_date, format_datetime
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
-BRAND = RGBColor(0x1F, 0x4E, 0x79)
+from ..core.documents import BRAND, a4_page, new_document, word_safe
 
 TEXT = {
     "fr": {
@@ -128,16 +127,11 @@ def _hours(minutes: int, language: str) -> str:
 def invitation(organisation: Organisation, addressee: Addressee, meeting: Meeting,
                today) -> bytes:
     """The invitation letter of one party, as .docx bytes."""
+    organisation, addressee, meeting = word_safe((organisation, addressee, meeting))
     language = letter_language(addressee.language)
     text = TEXT[language]
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(1.8)
-    section.left_margin = section.right_margin = Cm(2.0)
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(11)
+    document = new_document()
+    section = a4_page(document, top_bottom_cm=1.8, sides_cm=2.0)
 
     # Letterhead, in the page header.
     header = section.header.paragraphs[0]

@@ -1,31 +1,17 @@
 """Forms for interventions and round tables. Times are typed in the organisation's time
 zone (Europe/Paris) and stored in UTC."""
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField,
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from .. import labels
-from ..forms import MultiCheckboxField, choices, required_message, strip
+from ..core.clock import today
+from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
+from ..web import labels
 from . import models
-
-
-def local_zone():
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=local_zone()).astimezone(timezone.utc)
-
-
-def to_local(value: datetime) -> datetime:
-    return value.astimezone(local_zone())
 
 
 class _People:
@@ -39,11 +25,11 @@ class _People:
             getattr(self, name).choices = choices([(p.id, p.display_name) for p in parties])
 
 
-class InterventionForm(FlaskForm, _People):
+class InterventionForm(Form, _People):
     version = HiddenField()
     kind = SelectField(_l("Kind of contact"), choices=choices(
         [(k, labels.INTERVENTION_KIND_LABELS[k]) for k in models.INTERVENTION_KINDS]))
-    day = DateField(_l("Date"), default=date.today,
+    day = DateField(_l("Date"), default=today,
                     validators=[DataRequired(_l("Enter a valid date."))])
     moment = TimeField(_l("Time"), validators=[DataRequired(_l("Enter a valid time."))])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=30,
@@ -63,10 +49,10 @@ class InterventionForm(FlaskForm, _People):
     logged_on = None
 
     def validate_day(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > today():
             raise ValidationError(_l("An intervention is logged once it has happened."))
         if field.data and field.data != self.logged_on and \
-                field.data < date.today() - timedelta(days=366):
+                field.data < today() - timedelta(days=366):
             raise ValidationError(_l("This date is more than a year ago."))
 
     def validate_mediators(self, field):
@@ -74,7 +60,7 @@ class InterventionForm(FlaskForm, _People):
             raise ValidationError(_l("Choose at least one mediator."))
 
 
-class RoundTableForm(FlaskForm, _People):
+class RoundTableForm(Form, _People):
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a valid date."))])
     moment = TimeField(_l("Time"), validators=[DataRequired(_l("Enter a valid time."))])
     duration_minutes = IntegerField(_l("Expected duration (minutes)"), default=90,
@@ -95,9 +81,9 @@ class RoundTableForm(FlaskForm, _People):
                                      [(p.id, p.name) for p in places])
 
     def validate_day(self, field):
-        if field.data and field.data < date.today() - timedelta(days=30):
+        if field.data and field.data < today() - timedelta(days=30):
             raise ValidationError(_l("This date is long past."))
-        if field.data and field.data > date.today() + timedelta(days=366):
+        if field.data and field.data > today() + timedelta(days=366):
             raise ValidationError(_l("This date is more than a year ahead."))
 
     def validate_mediators(self, field):
@@ -113,7 +99,7 @@ class RoundTableForm(FlaskForm, _People):
             raise ValidationError(_l("Choose a place from the list or type one."))
 
 
-class RecordRoundTableForm(FlaskForm):
+class RecordRoundTableForm(Form):
     version = HiddenField()
     status = SelectField(_l("The round table was"), choices=choices(
         [(s, labels.ROUND_TABLE_STATUS_LABELS[s]) for s in ("held", "postponed",

@@ -4,9 +4,12 @@ Demo data only: every demo account has the password ``casework-demo``.
 """
 from sqlalchemy import func, select, text
 
-from .auth import operations
-from .auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
-from .extensions import db
+from ..agreements.defaults import load_clauses
+from ..auth import operations
+from ..auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
+from ..extensions import db
+from ..reference.defaults import load_defaults
+from . import stories
 
 DEMO_PASSWORD = "casework-demo"
 
@@ -46,11 +49,6 @@ def _email(username):
 def load(cases: int = 0) -> dict:
     """Create what is missing of the demo organisation; leave what exists alone.
     ``cases`` asks for that many more plain cases, for benchmarks."""
-    from . import demo_cases
-    from .reference.defaults import load_defaults
-
-    from .agreements.defaults import load_clauses
-
     load_defaults()
     load_clauses()
     teams = {}
@@ -64,12 +62,12 @@ def load(cases: int = 0) -> dict:
                                    email=_email(username), password=DEMO_PASSWORD,
                                    roles=roles, teams=[teams[n] for n in team_names])
             created += 1
-    stories = demo_cases.load_stories()
-    bulk = demo_cases.load_bulk(cases) if cases else 0
+    told = stories.load_stories()
+    bulk = stories.load_bulk(cases) if cases else 0
     if bulk:
         # Fresh statistics after a bulk load, so that the query planner knows the tables'
         # sizes (SQLite has none until ANALYZE; PostgreSQL's autovacuum would come later).
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return {"teams": len(teams), "users": len(STAFF), "created": created,
-            "cases": stories + bulk}
+            "cases": told + bulk}

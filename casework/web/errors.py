@@ -4,13 +4,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from ..core.errors import EditConflict
+from ..extensions import db
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The page could not understand what was sent.")),
     403: (_l("Access refused"), _l("Your account does not give access to this page.")),
     404: (_l("Page not found"), _l("This page does not exist, or you cannot see it.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
+    409: (_l("Saved by someone else"),
+          _l("Someone else saved the same thing at the same moment. Go back, reload the "
+             "page to see their change, and try again.")),
     413: (_l("File too large"), _l("The file sent is larger than allowed.")),
     429: (_l("Too many attempts"),
           _l("Too many failed attempts. Wait a few minutes, then try again.")),
@@ -31,10 +35,25 @@ def register(app):
         return render_error(400, _l("This form has expired or was not sent from Casework. "
                                     "Go back, reload the page and try again."))
 
+    @app.errorhandler(EditConflict)
+    def edit_conflict(error):
+        """A save that met another one at the same moment, where the view had no form to
+        show it on: a clear page, nothing half-saved."""
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(PermissionError)
+    def operation_refused(error):
+        db.session.rollback()
+        return render_error(403)
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code in MESSAGES:
-            return render_error(error.code)
+            # A message of our own (abort(403, description=…)), or the page's usual one.
+            custom = error.description if error.description != type(error).description \
+                else None
+            return render_error(error.code, custom)
         return error
 
     @app.errorhandler(InternalServerError)

@@ -1,5 +1,6 @@
 """Every label shown for a code lives here, once: roles, statuses, outcomes, transitions,
-party roles… Templates and forms read these mappings; nothing repeats them."""
+party roles… Templates and forms read these mappings; nothing repeats them. Only words:
+formatting values for the reader is formatting.py's job."""
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -39,6 +40,7 @@ OUTCOME_LABELS = {
 }
 
 TRANSITION_LABELS = {
+    "assign": _l("Assign"),
     "start_mediation": _l("Start mediation"),
     "draft_agreement": _l("Draft the agreement"),
     "record_follow_up": _l("Record the follow-up"),
@@ -241,77 +243,3 @@ VALUE_LABELS = {
     "round_table_outcome": ROUND_TABLE_OUTCOME_LABELS,
     "notes": {"changed": _l("changed (not shown on the timeline)")},
 }
-
-
-def change_value(field, value):
-    """A value recorded on the timeline, as the reader should see it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _l("yes") if value else _l("no")
-    if field == "follow_up_on" and isinstance(value, str):
-        from datetime import date as date_type
-
-        from .i18n import date_long
-
-        try:
-            return date_long(date_type.fromisoformat(value))
-        except ValueError:
-            return value
-    if field in ("at", "starts_at", "intervention_of") and isinstance(value, str):
-        from datetime import datetime
-
-        from .i18n import datetime_long
-
-        try:
-            return datetime_long(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    mapping = VALUE_LABELS.get(field)
-    if mapping is not None and value in mapping:
-        return mapping[value]
-    return value
-
-
-def address(place) -> str:
-    """A case's or party's address on one line: « 12 rue X, Bât. C, escalier B, 3e étage,
-    69008 Lyon ». A bare staircase letter gets its word."""
-    from flask_babel import gettext
-
-    staircase = place.staircase or ""
-    if staircase and len(staircase) <= 3:
-        staircase = gettext("staircase %(name)s", name=staircase)
-    details = [x for x in (place.building, staircase, place.floor) if x]
-    town = f"{place.postcode} {place.city}".strip()
-    return ", ".join(x for x in [place.street, *details, town] if x)
-
-
-def init_app(app):
-    from .agreements.document import TEXT, long_date
-
-    app.jinja_env.globals.update({"texts": TEXT, "long_date": long_date})
-    # Globals, not a context processor: imported macros see them too.
-    app.jinja_env.globals.update({
-        "change_value": change_value,
-        "address": address,
-        "role_labels": ROLE_LABELS,
-        "status_labels": STATUS_LABELS,
-        "status_help": STATUS_HELP,
-        "outcome_labels": OUTCOME_LABELS,
-        "transition_labels": TRANSITION_LABELS,
-        "urgency_labels": URGENCY_LABELS,
-        "party_role_labels": PARTY_ROLE_LABELS,
-        "party_kind_labels": PARTY_KIND_LABELS,
-        "civility_labels": CIVILITY_LABELS,
-        "consent_labels": CONSENT_LABELS,
-        "consent_method_labels": CONSENT_METHOD_LABELS,
-        "language_labels": LANGUAGE_LABELS,
-        "event_labels": EVENT_LABELS,
-        "next_steps": NEXT_STEP_LABELS,
-        "intervention_kind_labels": INTERVENTION_KIND_LABELS,
-        "preset_labels": PERIOD_PRESET_LABELS,
-        "round_table_status_labels": ROUND_TABLE_STATUS_LABELS,
-        "round_table_outcome_labels": ROUND_TABLE_OUTCOME_LABELS,
-        "agreement_status_labels": AGREEMENT_STATUS_LABELS,
-        "field_labels": FIELD_LABELS,
-    })

@@ -1,22 +1,31 @@
-"""Interventions and round tables on the case page: log, schedule, record, print the
-invitations, download the session to a calendar."""
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+"""Interventions and round tables: log, correct, schedule, record, print the invitations,
+download a session to a calendar; and each user's private calendar feed."""
+from datetime import timedelta
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from .. import calendar_export
 from ..auth.models import User
-from ..extensions import db
-from ..forms import choices
-from ..models import today, utcnow
-from ..permissions import get_case_or_404
-from . import letters, meetings, operations
-from .meeting_forms import (InterventionForm, RecordRoundTableForm, RoundTableForm, to_local,
-                            to_utc)
-from .models import Intervention, MeetingPlace, Party, RoundTable
-from .views import CASE_PAGE_OPTIONS, bp, conflict
+from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
+from ..cases.models import Party
+from ..cases.operations import eligible_mediators
+from ..core.clock import to_local, to_utc, today, utcnow
+from ..core.errors import EditConflict, OperationError
+from ..core.forms import choices
+from ..extensions import db, limiter
+from ..reference.models import MeetingPlace
+from ..web.conflict import conflict
+from . import calendar, invitation as letters, operations
+from .forms import InterventionForm, RecordRoundTableForm, RoundTableForm
+from .models import Intervention, RoundTable, round_table_mediators
+
+bp = Blueprint("meetings", __name__)
+
+FEED_PAST_DAYS = 60
 
 
 def _chosen(model, ids):
@@ -26,7 +35,7 @@ def _chosen(model, ids):
 
 
 def _team_mediators(case):
-    return operations.eligible_mediators(case)
+    return eligible_mediators(case)
 
 
 def _intervention_data(form):
@@ -37,7 +46,7 @@ def _intervention_data(form):
             "parties": _chosen(Party, form.parties.data)}
 
 
-@bp.route("/<reference>/interventions/new", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/interventions/new", methods=["GET", "POST"])
 def new_intervention(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     form = InterventionForm()
@@ -47,24 +56,22 @@ def new_intervention(reference):
         form.moment.data = to_local(utcnow()).time().replace(second=0, microsecond=0)
     if form.validate_on_submit():
         try:
-            meetings.log_intervention(current_user, case, **_intervention_data(form))
-        except operations.OperationError as error:
+            operations.log_intervention(current_user, case, **_intervention_data(form))
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Intervention logged."), "success")
             if request.form.get("another"):
-                return redirect(url_for("cases.new_intervention", reference=reference))
-            return redirect(url_for("cases.show", reference=reference) + "#interventions")
-    return render_template("cases/intervention.html", form=form, case=case)
+                return redirect(url_for("meetings.new_intervention", reference=reference))
+            return redirect(url_for("casefile.show", reference=reference) + "#interventions")
+    return render_template("meetings/intervention.html", form=form, case=case)
 
 
-@bp.route("/<reference>/interventions/<int:intervention_id>", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/interventions/<int:intervention_id>", methods=["GET", "POST"])
 def edit_intervention(reference, intervention_id):
     """Correct a logged contact: the case's mediators and their managers, while it is open."""
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     intervention = get_on_case_or_404(Intervention, case, intervention_id)
-    if not case.is_open:
-        abort(403)
     form = InterventionForm(obj=intervention)
     eligible = _team_mediators(case)
     # A colleague who has since left the team stays a choice on the contacts they made.
@@ -78,19 +85,19 @@ def edit_intervention(reference, intervention_id):
         form.parties.data = [p.id for p in intervention.parties]
     if form.validate_on_submit():
         try:
-            changes = meetings.edit_intervention(current_user, intervention,
+            changes = operations.edit_intervention(current_user, intervention,
                                                  form.version.data, **_intervention_data(form))
-        except operations.EditConflict as error:
-            return conflict(form, error, intervention, "cases/intervention.html", case=case,
+        except EditConflict as error:
+            return conflict(form, error, intervention, "meetings/intervention.html", case=case,
                             intervention=intervention)
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Intervention corrected.") if changes else _("Nothing was changed."),
                   "success")
-            return redirect(url_for("cases.show", reference=reference)
+            return redirect(url_for("casefile.show", reference=reference)
                             + f"#intervention-{intervention.id}")
-    return render_template("cases/intervention.html", form=form, case=case,
+    return render_template("meetings/intervention.html", form=form, case=case,
                            intervention=intervention)
 
 
@@ -99,7 +106,7 @@ def _places():
                               .order_by(MeetingPlace.name)).scalars().all()
 
 
-@bp.route("/<reference>/round-tables/new", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/round-tables/new", methods=["GET", "POST"])
 def new_round_table(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     form = RoundTableForm()
@@ -113,7 +120,7 @@ def new_round_table(reference):
         form.invited.data = [p.id for p in case.parties]
     if form.validate_on_submit():
         try:
-            table = meetings.schedule_round_table(
+            table = operations.schedule_round_table(
                 current_user, case, starts_at=to_utc(form.day.data, form.moment.data),
                 duration_minutes=form.duration_minutes.data,
                 place=db.session.get(MeetingPlace, form.place.data) if form.place.data
@@ -121,27 +128,19 @@ def new_round_table(reference):
                 place_text=form.place_text.data, mediators=_chosen(User, form.mediators.data),
                 invited=_chosen(Party, form.invited.data),
                 allow_double_booking=form.confirm_double_booking.data)
-        except meetings.DoubleBooking as error:
+        except operations.DoubleBooking as error:
             clashes = error.clashes
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Round table scheduled. Print the invitations from the case page."),
                   "success")
-            return redirect(url_for("cases.show", reference=reference)
+            return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("cases/round_table.html", form=form, case=case, clashes=clashes)
+    return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes)
 
 
-def get_on_case_or_404(model, case, item_id):
-    """An intervention or a round table of this case; 404 for one of another case."""
-    item = db.session.get(model, item_id)
-    if item is None or item.case_id != case.id:
-        abort(404)
-    return item
-
-
-@bp.route("/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
+@bp.route("/cases/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
 def record_round_table(reference, table_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     table = get_on_case_or_404(RoundTable, case, table_id)
@@ -156,45 +155,45 @@ def record_round_table(reference, table_id):
         form.status_reason.data = table.status_reason
     if form.validate_on_submit():
         try:
-            meetings.record_round_table(
+            operations.record_round_table(
                 current_user, table, form.version.data, status=form.status.data,
                 status_reason=form.status_reason.data,
                 attended=_chosen(Party, form.attended.data), outcome=form.outcome.data or None,
                 minutes=form.minutes.data)
-        except operations.EditConflict as error:
-            return conflict(form, error, table, "cases/record_round_table.html", case=case,
+        except EditConflict as error:
+            return conflict(form, error, table, "meetings/record_round_table.html", case=case,
                             table=table)
-        except operations.OperationError as error:
+        except OperationError as error:
             error.show_on(form)
         else:
             if table.outcome == "agreement":
                 flash(_("Agreement reached: draft the agreement protocol now."), "success")
-                return redirect(url_for("cases.show", reference=reference) + "#next-title")
+                return redirect(url_for("casefile.show", reference=reference) + "#next-title")
             flash(_("Round table recorded."), "success")
-            return redirect(url_for("cases.show", reference=reference)
+            return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("cases/record_round_table.html", form=form, case=case, table=table)
+    return render_template("meetings/record_round_table.html", form=form, case=case, table=table)
 
 
 def _session(table):
-    return calendar_export.Session(
+    return calendar.Session(
         uid=f"round-table-{table.id}@casework", reference=table.case.reference,
         starts_at=table.starts_at, ends_at=table.ends_at, place=table.place_label,
-        status=table.status, url=url_for("cases.show", reference=table.case.reference,
+        status=table.status, url=url_for("casefile.show", reference=table.case.reference,
                                          _external=True))
 
 
-@bp.route("/<reference>/round-tables/<int:table_id>.ics")
+@bp.route("/cases/<reference>/round-tables/<int:table_id>.ics")
 def round_table_ics(reference, table_id):
     case = get_case_or_404(reference, "read")
     table = get_on_case_or_404(RoundTable, case, table_id)
-    body = calendar_export.calendar([_session(table)],
+    body = calendar.calendar([_session(table)],
                                     zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="table-ronde-{case.reference}.ics"'})
 
 
-@bp.route("/<reference>/round-tables/<int:table_id>/invitations/<int:party_id>.docx")
+@bp.route("/cases/<reference>/round-tables/<int:table_id>/invitations/<int:party_id>.docx")
 def invitation(reference, table_id, party_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     table = get_on_case_or_404(RoundTable, case, table_id)
@@ -227,3 +226,29 @@ def party_address_lines(party, case):
                                     source.floor) if x)
     return [line for line in (details, source.street,
                               f"{source.postcode} {source.city}".strip()) if line]
+
+
+@bp.route("/calendar/<token>.ics")
+@limiter.limit("60 per minute")
+def feed(token):
+    """A user's round tables as a calendar a phone subscribes to. No login: the secret
+    token is the key; the events show only the case reference and the place."""
+    if len(token) < 20:
+        abort(404)
+    user = db.session.execute(select(User).where(User.calendar_token == token,
+                                                 User.active.is_(True))).scalar_one_or_none()
+    if user is None:
+        abort(404)
+    since = utcnow() - timedelta(days=FEED_PAST_DAYS)
+    tables = db.session.execute(
+        select(RoundTable).join(round_table_mediators)
+        .where(round_table_mediators.c.user_id == user.id, RoundTable.ends_at >= since)
+        .options(joinedload(RoundTable.case), joinedload(RoundTable.place))
+        .order_by(RoundTable.starts_at)).scalars().all()
+    sessions = [calendar.Session(
+        uid=f"round-table-{t.id}@casework", reference=t.case.reference, starts_at=t.starts_at,
+        ends_at=t.ends_at, place=t.place_label, status=t.status) for t in tables]
+    body = calendar.calendar(sessions, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                             language=user.language or "fr",
+                             name="Casework — tables rondes")
+    return Response(body, mimetype="text/calendar")

@@ -8,15 +8,19 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
-from .auth.models import Team, User
-from .cases import meetings, operations, workflow
-from .agreements.models import ClauseTemplate
-from .cases.models import (Case, CaseCounter, MeetingPlace, Party, TimelineEvent,
+from ..agreements import operations as agreements
+from ..agreements.models import ClauseTemplate
+from ..agreements.views import build_document, party_name
+from ..auth.models import Team, User
+from ..cases import operations, workflow
+from ..core.clock import clock_at, today as clock_today, utcnow
+from ..core.text import key
+from ..meetings import operations as meetings
+from ..cases.models import (Case, CaseCounter, Party, TimelineEvent,
                           case_categories)
-from .extensions import db
-from .models import clock_at
-from .reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
-from .text import key
+from ..extensions import db
+from ..reference.models import (CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner,
+                                ReferenceItem)
 
 # Addresses: (street, postcode, city, territory city). Several stories share an address.
 LYON_8 = [("12 rue Professeur Beauvisage", "69008", "Lyon"),
@@ -127,7 +131,7 @@ def load_stories(today=None) -> int:
     database already has cases (running demo-data twice duplicates nothing)."""
     if db.session.execute(select(func.count(Case.id))).scalar_one():
         return 0
-    today = today or date.today()
+    today = today or clock_today()
     rng = random.Random(2026)
     sources, categories = _items(SOURCE), _items(CATEGORY)
     territories = list(_items(TERRITORY).values())
@@ -152,7 +156,7 @@ def load_stories(today=None) -> int:
             address = addresses[index % len(addresses)]
             received = today - timedelta(days=3 + index * 9 + rng.randint(0, 5))
             territory = next((t for t in territories if t.city == address[2]), None)
-            story = _Story(manager, mediators, received)
+            story = _Story(manager, mediators, received, today)
             case = story.referral(team, address, territory, sources[situation[1]],
                                   categories[situation[0]], situation[2], stage, outcome,
                                   partners, rng)
@@ -168,11 +172,12 @@ def load_stories(today=None) -> int:
 class _Story:
     """One case told step by step, each step a few days after the one before."""
 
-    def __init__(self, manager, mediators, received):
+    def __init__(self, manager, mediators, received, today):
         self.manager, self.mediators, self.day = manager, mediators, received
+        self.today = today  # the demo's today, whatever moment a step is told at
 
     def at(self, days=0, hour=9):
-        self.day = min(working_day(self.day + timedelta(days=days)), date.today())
+        self.day = min(working_day(self.day + timedelta(days=days)), self.today)
         return clock_at(_moment(self.day, hour))
 
     def referral(self, team, address, territory, source, category, description, stage,
@@ -189,11 +194,11 @@ class _Story:
                 "violence_or_threats": False, "legal_proceedings": outcome == "not_eligible",
                 "eligibility_note": "Procédure judiciaire en cours entre les parties."
                 if outcome == "not_eligible" else "",
-                "close_not_eligible": outcome == "not_eligible"}
-        partner = next((p for p in partners if "onciliat" in p.name), None)
+                "close_not_eligible": False}
+        # A referral found not eligible is closed once its parties are noted (advance()).
+        self.partner = next((p for p in partners if "onciliat" in p.name), None)
         with self.at(hour=8):
-            return operations.record_referral(self.manager, data, [category],
-                                              not_eligible_partner=partner)
+            return operations.record_referral(self.manager, data, [category])
 
     def parties(self, case, address, rng, neighbour=None):
         """A complainant and a respondent; where an earlier case's respondent lives, they
@@ -212,6 +217,11 @@ class _Story:
             operations.add_party(self.manager, case, second)
 
     def advance(self, case, stage, outcome, index):
+        if outcome == "not_eligible":
+            with self.at(hour=11):
+                operations.transition(self.manager, case, "close", outcome=outcome,
+                                      reason=case.eligibility_note, partner=self.partner)
+            return
         if stage == "referral" or case.status == workflow.CLOSED:
             return
         lead = self.mediators[index % len(self.mediators)] if self.mediators else None
@@ -313,8 +323,6 @@ class _Story:
                 if agreed else "Les positions restent éloignées."))
 
     def draft(self, case, lead):
-        from .agreements import operations as agreements
-
         agreement = agreements.start_draft(lead, case)
         category = case.categories[0].code
         clauses = db.session.execute(select(ClauseTemplate).order_by(ClauseTemplate.position)
@@ -333,21 +341,16 @@ class _Story:
             account=case.description, follow_up_weeks=4, commitments=commitments)
 
     def sign(self, case, lead, due_soon):
-        from .agreements import operations as agreements
-        from .agreements.views import build_document, party_name
-
         agreement = agreements.current_agreement(case)
         signatories = [{"name": party_name(p, "fr"), "role": "Partie"} for p in case.parties]
         signatories += [{"name": lead.full_name, "role": "Médiateur"}]
-        follow_up_on = (date.today() + timedelta(days=2)) if due_soon else \
+        follow_up_on = (self.today + timedelta(days=2)) if due_soon else \
             self.day + timedelta(weeks=4)
         agreements.sign(lead, agreement, agreement.version, signed_on=self.day,
                         signed_place=case.city, signatories=signatories,
                         follow_up_on=follow_up_on, document=build_document)
 
     def follow_up(self, case, lead, kept=True):
-        from .agreements import operations as agreements
-
         check = agreements.due_follow_up(case)
         commitments = check.agreement.commitments
         results = {c.id: ("kept", "") for c in commitments}
@@ -361,7 +364,7 @@ class _Story:
                 decision="close_respected" if kept else "close_breached")
 
     def upcoming_round_table(self, case, lead, co, index):
-        day = working_day(date.today() + timedelta(days=3 + index % 9))
+        day = working_day(self.today + timedelta(days=3 + index % 9))
         with self.at(days=0, hour=11):
             meetings.schedule_round_table(
                 lead, case, starts_at=_moment(day, 16 + index % 2),
@@ -390,14 +393,15 @@ def load_bulk(count: int, seed: int = 7) -> int:
     counters = {row.year: row.last_number for row in db.session.execute(
         select(CaseCounter)).scalars()}
     addresses = LYON_8 + LYON_9 + SAINT_ETIENNE
-    now = datetime.now(timezone.utc)
+    now = utcnow()
+    today = clock_today()
     batch = 5000
     made = 0
     while made < count:
         size = min(batch, count - made)
         cases, people, chosen = [], [], []
         for _ in range(size):
-            received = date.today() - timedelta(days=rng.randint(0, 3 * 365))
+            received = today - timedelta(days=rng.randint(0, 3 * 365))
             year = received.year
             counters[year] = counters.get(year, 0) + 1
             team_id = rng.choice(teams)

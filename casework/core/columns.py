@@ -1,32 +1,13 @@
-"""Column helpers shared by every module's models, and the clock."""
-from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import date, datetime, timezone
+"""Column types and CHECK helpers shared by every module's models."""
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
-_frozen_now: ContextVar = ContextVar("casework_frozen_now", default=None)
-
-
-def utcnow() -> datetime:
-    """Now, in UTC. Every timestamp the app writes comes from here."""
-    return _frozen_now.get() or datetime.now(timezone.utc)
-
-
-def today() -> date:
-    return utcnow().date()
-
-
-@contextmanager
-def clock_at(moment: datetime):
-    """Write as if it were ``moment``: the demo data tells a story over past weeks."""
-    token = _frozen_now.set(moment)
-    try:
-        yield
-    finally:
-        _frozen_now.reset(token)
+def one_of(column: str, values) -> str:
+    """A CHECK condition: ``column`` holds one of ``values`` (the forms' value lists)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class UTCDateTime(TypeDecorator):
