@@ -251,6 +251,9 @@ def scan(reference, number):
         data = upload.read(operations.SCAN_MAX_BYTES + 1) if upload else b""
         try:
             operations.attach_scan(current_user, agreement, data)
+        except EditConflict:
+            flash(_("Someone else saved this agreement at the same moment: check the page, "
+                    "then send the file again."), "warning")
         except OperationError as error:
             flash(error.message, "danger")
         else:
