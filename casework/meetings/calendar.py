@@ -3,10 +3,12 @@
 Pure: data in, bytes out. The events carry no resident's name: only the case reference
 and the place, so that a phone's calendar leaks nothing about the parties."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+
+from ..core.clock import utcnow
 
 PRODID = "-//Casework//Round tables//FR"
 
@@ -38,7 +40,7 @@ def calendar(sessions, *, zone="Europe/Paris", language="fr", name="Casework") -
     for session in sessions:
         event = Event()
         event.add("uid", session.uid)
-        event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+        event.add("dtstamp", utcnow().replace(microsecond=0))
         event.add("dtstart", session.starts_at.astimezone(tz))
         event.add("dtend", session.ends_at.astimezone(tz))
         event.add("summary", _title(session, language))
