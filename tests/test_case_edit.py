@@ -117,3 +117,29 @@ def test_a_tampered_version_is_a_conflict_not_an_error(app, client, org, refs, c
                              edit_data(org, refs, case, street="X", version="abc"))
     assert response.status_code == 409
     assert saved(app).street == "3 rue Genton"
+
+
+def test_a_changed_description_can_be_read_on_the_timeline(app, client, org, refs, make):
+    long_text = ("Les habitants du deuxième étage se plaignent de bruits de pas et de "
+                 "musique le soir, surtout le week-end, depuis le mois de septembre dernier.")
+    case = make.case(org["north"], creator=org["manager"], status="mediation",
+                     lead=org["mediator"], description=long_text)
+    client.login("mona.mediator")
+    changed = long_text.replace("le week-end", "le vendredi")
+    response = client.submit(f"/cases/{case.reference}/edit",
+                             edit_data(org, refs, case, description=changed))
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.reference}").text
+    # Both sides cut at the same point read alike; the words that changed are shown.
+    assert "<del>week-end</del><ins>vendredi</ins>" in page
+    assert "musique le soir, surtout le " in page
+
+
+def test_text_change_shows_context_around_the_change():
+    from casework.web.formatting import text_change
+
+    assert text_change("court", "bref") is None
+    old = "a" * 100 + " bruit " + "b" * 100
+    excerpt = text_change(old, old.replace("bruit", "bruits"))
+    assert (excerpt["removed"], excerpt["added"]) == ("bruit", "bruits")
+    assert excerpt["before"].startswith("…") and excerpt["after"].endswith("…")

@@ -38,3 +38,20 @@ def test_case_page_and_intervention_form_on_a_phone(page, base_url, login, live_
     # The menu opens from its button.
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_role("link", name="Mes dossiers")).to_be_visible()
+
+
+def test_case_list_shows_what_a_mediator_needs_without_sideways_scrolling(
+        page, base_url, login, live_server, screenshots):
+    login("mediator")
+    page.goto(f"{base_url}/cases/")
+    assert_fits(page)
+    table = page.locator(".table-responsive")
+    overflow = table.evaluate("t => t.scrollWidth - t.clientWidth")
+    assert overflow <= 0, f"the case list scrolls sideways by {overflow} px"
+    first = page.locator("tbody tr").first
+    text = first.inner_text()
+    assert "jour" in text  # its age
+    expect(first.locator(".badge").first).to_be_visible()  # its step
+    headers = page.locator("thead th:visible").all_inner_texts()
+    assert any("PARTIES" in h.upper() for h in headers), headers
+    page.screenshot(path=f"{screenshots}/phone-case-list.png", full_page=True)
