@@ -2,7 +2,7 @@
 followed up, and the case closed."""
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from casework.agreements.models import Agreement, ClauseTemplate, FollowUp
 from casework.cases.models import Case, PartnerReferral, SatisfactionAnswer
 from casework.extensions import db
+from casework.core import clock
 
 
 @pytest.fixture
@@ -66,11 +67,11 @@ def sign(client, case, app, **overrides):
     with app.app_context():
         version = db.session.execute(select(Agreement).order_by(Agreement.number.desc())
                                      ).scalars().first().version
-    data = {"version": str(version), "signed_on": date.today().isoformat(),
+    data = {"version": str(version), "signed_on": clock.today().isoformat(),
             "signed_place": "Lyon",
             "signatories": [f"party:{dupont.id}", f"party:{benali.id}",
                             f"mediator:{case.lead_mediator_id}"],
-            "follow_up_on": (date.today() + timedelta(days=30)).isoformat(), "confirm": "y"}
+            "follow_up_on": (clock.today() + timedelta(days=30)).isoformat(), "confirm": "y"}
     data.update(overrides)
     return client.submit(f"/cases/{case.reference}/agreement/sign", data,
                          headers={"Accept-Language": "en"})
@@ -106,13 +107,13 @@ def test_signing_freezes_the_document_forever(app, client, org, case, clauses):
     from casework.agreements.document import long_date
 
     text = "\n".join(p.text for p in Document(io.BytesIO(first)).paragraphs)
-    assert long_date(date.today() + timedelta(days=30), "fr") in text  # the follow-up date
-    assert "Fait à Lyon, le " + long_date(date.today(), "fr") in text
+    assert long_date(clock.today() + timedelta(days=30), "fr") in text  # the follow-up date
+    assert "Fait à Lyon, le " + long_date(clock.today(), "fr") in text
     with app.app_context():
         stored = db.session.execute(select(Agreement)).scalar_one()
         assert stored.sha256 == hashlib.sha256(first).hexdigest()
         assert db.session.execute(select(FollowUp)).scalar_one().due_on == \
-            date.today() + timedelta(days=30)
+            clock.today() + timedelta(days=30)
     # The case changes afterwards: the signed document does not.
     with app.app_context():
         party = db.session.execute(select(Case)).scalar_one().parties[0]
@@ -129,7 +130,7 @@ def test_signing_needs_confirmation_and_signatories(app, client, org, case, clau
     assert 'id="confirm-error"' in response.text
     response = sign(client, case, app, signatories=[])
     assert 'id="signatories-error"' in response.text
-    response = sign(client, case, app, follow_up_on=date.today().isoformat())
+    response = sign(client, case, app, follow_up_on=clock.today().isoformat())
     assert 'id="follow_up_on-error"' in response.text
     assert state(app)[2] == [(1, "draft")]
 
@@ -249,7 +250,7 @@ def test_closing_records_summary_referrals_and_survey(app, client, org, case, re
         "outcome": "referred_to_partner", "partner": str(refs["conciliator"].id),
         "reason": "Procédure en cours", "closing_summary": "Orientés vers le conciliateur.",
         "referral_partner_1": str(refs["conciliator"].id), "referral_reason_1": "Litige",
-        "referral_on_1": date.today().isoformat(),
+        "referral_on_1": clock.today().isoformat(),
         f"survey_{dupont.id}_useful": "4", f"survey_{dupont.id}_satisfied": "3",
         f"survey_{dupont.id}_recommend": "4",
         "survey_referrer_useful": "3", "survey_referrer_satisfied": "3",

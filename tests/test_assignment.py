@@ -1,10 +1,11 @@
 """Managers assign referrals; mediators find them under My cases."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from casework.cases.models import Case, TimelineEvent
 from casework.extensions import db
+from casework.core import clock
 
 
 def get_case(app, reference):
@@ -17,9 +18,9 @@ def get_case(app, reference):
 def test_queue_lists_the_teams_referrals_oldest_first_with_their_age(client, make, org,
                                                                       refs):
     recent = make.case(org["north"], creator=org["manager"],
-                       received_on=date.today() - timedelta(days=2), street="Recent street")
+                       received_on=clock.today() - timedelta(days=2), street="Recent street")
     old = make.case(org["north"], creator=org["manager"],
-                    received_on=date.today() - timedelta(days=12), street="Old street")
+                    received_on=clock.today() - timedelta(days=12), street="Old street")
     assigned = make.case(org["north"], creator=org["manager"], status="assigned",
                          lead=org["mediator"])
     other_team = make.case(org["south"], creator=org["manager"], street="South street")

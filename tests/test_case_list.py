@@ -1,7 +1,8 @@
 """The case list: filters, accent-insensitive search, sorting, pages, constant queries."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from casework.core import clock
 
 
 @pytest.fixture
@@ -9,14 +10,14 @@ def cases(make, org, refs):
     north = org["north"]
     made = {
         "helene": make.case(north, creator=org["manager"], parties=[("Hélène", "Lefèvre")],
-                            street="3 rue Genton", received_on=date.today() - timedelta(3)),
+                            street="3 rue Genton", received_on=clock.today() - timedelta(3)),
         "mediation": make.case(north, creator=org["manager"], status="mediation",
                                lead=org["mediator"], parties=[("Karim", "Benali")],
                                street="45 avenue Général Frère", categories=("animals",),
-                               received_on=date.today() - timedelta(40)),
+                               received_on=clock.today() - timedelta(40)),
         "closed": make.case(north, creator=org["manager"], status="closed",
                             parties=[("Sylvie", "Moreau")], street="7 rue Narvik",
-                            received_on=date.today() - timedelta(90)),
+                            received_on=clock.today() - timedelta(90)),
     }
     return made
 
@@ -66,9 +67,9 @@ def test_filter_by_mediator_category_and_dates(client, org, cases, refs):
                       cases) == ["mediation"]
     assert references(client.get(f"/cases/?category={refs['animals'].id}").text,
                       cases) == ["mediation"]
-    since = (date.today() - timedelta(10)).isoformat()
+    since = (clock.today() - timedelta(10)).isoformat()
     assert references(client.get(f"/cases/?from={since}").text, cases) == ["helene"]
-    until = (date.today() - timedelta(50)).isoformat()
+    until = (clock.today() - timedelta(50)).isoformat()
     assert references(client.get(f"/cases/?to={until}").text, cases) == ["closed"]
 
 

@@ -1,6 +1,6 @@
 """Who may see and change which case: every role × every case route × own / other team.
 A case of another team answers 404, exactly as a case that does not exist."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from casework.cases.models import Case
 from casework.meetings.models import Intervention, RoundTable
 from casework.extensions import db
+from casework.core import clock
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"
 
@@ -47,7 +48,7 @@ def world(make, org, refs):
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     table = make.round_table(case, [org["mediator"]])
     intervention = make.intervention(case, [org["mediator"]],
-                                     at=datetime.now(timezone.utc) - timedelta(days=1))
+                                     at=clock.utcnow() - timedelta(days=1))
     return {"case": case, "party": case.parties[0], "table": table,
             "intervention": intervention}
 

@@ -2,7 +2,7 @@
 writers, one user action is one transaction, the workflow is the only status setter, a
 closed case is read-only, and permission names say what they allow."""
 import ast
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from casework.agreements.models import FollowUp
 from casework.cases.models import Case, Party, TimelineEvent
 from casework.extensions import db
 from casework.meetings.models import Intervention, RoundTable
+from casework.core import clock
 
 from .test_agreements import clauses, sign, start_and_draft  # noqa: F401  (fixtures)
 
@@ -83,7 +84,7 @@ def closed(make, org, refs):
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     table = make.round_table(case, [org["mediator"]], status="held")
     intervention = make.intervention(case, [org["mediator"]],
-                                     at=datetime.now(timezone.utc) - timedelta(days=3))
+                                     at=clock.utcnow() - timedelta(days=3))
     return {"case": case, "party": case.parties[0], "table": table,
             "intervention": intervention}
 
@@ -124,8 +125,8 @@ def test_a_closed_case_refuses_every_change_even_posted_directly(app, client, or
     values = {"ref": closed["case"].reference, "intervention": closed["intervention"].id,
               "table": closed["table"].id, "party": closed["party"].id,
               "mediator": org["mediator"].id,
-              "today": datetime.now(timezone.utc).date().isoformat(),
-              "tomorrow": (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()}
+              "today": clock.utcnow().date().isoformat(),
+              "tomorrow": (clock.utcnow() + timedelta(days=1)).date().isoformat()}
     before = counts(app)
     client.login("marc.manager")
     token = client.csrf_token("/account")
@@ -163,7 +164,7 @@ def test_operations_refuse_a_closed_case_whoever_calls_them(app, org, closed):
         manager = db.session.get(User, org["manager"].id)
         with pytest.raises(PermissionError):
             operations.log_intervention(manager, case, kind="phone",
-                                        at=datetime.now(timezone.utc), duration_minutes=10,
+                                        at=clock.utcnow(), duration_minutes=10,
                                         summary="x", mediators=[manager])
 
 

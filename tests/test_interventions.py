@@ -1,5 +1,5 @@
 """Interventions: every contact logged, notes kept confidential, counts for funders."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from casework.cases.models import Case
 from casework.meetings.models import Intervention
 from casework.extensions import db
+from casework.core import clock
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def case(make, org, refs):
 
 
 def intervention_data(case, org, **overrides):
-    data = {"kind": "phone", "day": date.today().isoformat(), "moment": "10:30",
+    data = {"kind": "phone", "day": clock.today().isoformat(), "moment": "10:30",
             "duration_minutes": "20", "mediators": [str(org["mediator"].id)],
             "parties": [str(case.parties[0].id)],
             "summary": "Premier appel : Mme Dupont décrit les bruits du soir.",
@@ -69,7 +70,7 @@ BAD = [
     ("empty summary", {"summary": ""}, "summary", "This field is required."),
     ("summary too long", {"summary": "s" * 501}, "summary", "Field cannot be longer"),
     ("impossible date", {"day": "2026-02-30"}, "day", "valid date"),
-    ("future date", {"day": (date.today() + timedelta(days=2)).isoformat()}, "day",
+    ("future date", {"day": (clock.today() + timedelta(days=2)).isoformat()}, "day",
      "once it has happened"),
     ("bad time", {"moment": "25:61"}, "moment", "valid time"),
     ("zero minutes", {"duration_minutes": "0"}, "duration_minutes", "between 1 and 600"),
@@ -118,7 +119,7 @@ def test_counts_per_kind_and_mediator_for_the_month(app, client, org, case):
     page = client.get("/reports/interventions", headers={"Accept-Language": "en"}).text
     assert '<p class="display-6 mb-0">3</p>' in page
     assert "Mona Mediator" in page
-    last_year = f"{date.today().year - 1}-01"
+    last_year = f"{clock.today().year - 1}-01"
     page = client.get(f"/reports/interventions?month={last_year}").text
     assert '<p class="display-6 mb-0">0</p>' in page
     assert client.get("/reports/interventions?month=2026-13").status_code == 200
@@ -202,9 +203,7 @@ def test_a_correction_with_bad_values_is_refused_field_by_field(app, client, org
 
 
 def test_an_old_intervention_keeps_its_day_when_corrected(app, client, org, case, make):
-    from datetime import datetime, timezone
-
-    long_ago = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=400)
+    long_ago = clock.utcnow().replace(microsecond=0) - timedelta(days=400)
     item = make.intervention(case, [org["mediator"]], at=long_ago)
     client.login("mona.mediator")
     url = f"/cases/{case.reference}/interventions/{item.id}"

@@ -1,7 +1,8 @@
 """No page answers 500 to what a user sends: every POST route, fed odd values."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+from casework.core import clock
 
 from .test_agreements import clauses  # noqa: F401  (a fixture)
 
@@ -16,7 +17,7 @@ def world(make, org, refs):
                      lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")])
     table = make.round_table(case, [org["mediator"]])
     intervention = make.intervention(case, [org["mediator"]],
-                                     at=datetime.now(timezone.utc) - timedelta(hours=2))
+                                     at=clock.utcnow() - timedelta(hours=2))
     return {"case": case, "table": table, "intervention": intervention}
 
 
@@ -217,7 +218,7 @@ def test_an_intervention_saved_while_the_case_is_edited_is_told(app, client, org
     stop = bump_version_when_saved(app, Case, case.id)
     try:
         response = client.submit(f"/cases/{case.reference}/interventions/new", {
-            "kind": "phone", "day": datetime.now(timezone.utc).date().isoformat(),
+            "kind": "phone", "day": clock.utcnow().date().isoformat(),
             "moment": "00:01", "duration_minutes": "20", "summary": "Premier appel",
             "mediators": str(org["mediator"].id)}, headers={"Accept-Language": "en"})
     finally:

@@ -1,11 +1,12 @@
 """Parties: added and edited from the case page; the same people across cases."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from casework.cases.models import Party, TimelineEvent
 from casework.extensions import db
+from casework.core import clock
 
 
 def party_data(**overrides):
@@ -14,7 +15,7 @@ def party_data(**overrides):
             "street": "12 rue Professeur Beauvisage", "building": "", "staircase": "B",
             "floor": "2e", "postcode": "69008", "city": "Lyon", "phone": "06 12 34 56 78",
             "email": "helene.dupont@example.org", "language": "fr", "consent": "given",
-            "consent_on": date.today().isoformat(), "consent_method": "phone"}
+            "consent_on": clock.today().isoformat(), "consent_method": "phone"}
     data.update(overrides)
     return data
 
@@ -73,7 +74,7 @@ BAD_INPUT = [
     ("unknown role", {"role": "judge"}, "role", "Not a valid choice"),
     ("unknown language", {"language": "xx"}, "language", "Not a valid choice"),
     ("impossible consent date", {"consent_on": "2026-13-01"}, "consent_on", "Not a valid"),
-    ("consent date in the future", {"consent_on": (date.today() + timedelta(2)).isoformat()},
+    ("consent date in the future", {"consent_on": (clock.today() + timedelta(2)).isoformat()},
      "consent_on", "in the future"),
     ("consent without date", {"consent_on": ""}, "consent_on", "Give the date"),
     ("consent without how", {"consent_method": ""}, "consent_method", "Say how"),

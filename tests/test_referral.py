@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from casework.cases.models import Case, TimelineEvent
 from casework.extensions import db
+from casework.core import clock
 
 
 def referral_data(org, refs, **overrides):
     data = {
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "source": str(refs["landlord"].id),
         "referrer_organisation": "Grand Lyon Habitat, agence Mermoz",
         "referrer_name": "M. Gardien",
@@ -39,7 +40,7 @@ def test_manager_records_a_referral(app, client, org, refs):
     client.login("marc.manager")
     response = client.submit("/cases/new", referral_data(org, refs))
     assert response.status_code == 302
-    reference = f"{date.today().year}-0001"
+    reference = f"{clock.today().year}-0001"
     assert response.headers["Location"] == f"/cases/{reference}"
     page = client.get(f"/cases/{reference}", headers={"Accept-Language": "en"}).text
     assert "12 rue Professeur Beauvisage" in page and "Bât. C" in page
@@ -94,7 +95,7 @@ def test_not_eligible_needs_a_note(app, client, org, refs):
     assert cases_in_db(app) == 0
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (clock.today() + timedelta(days=1)).isoformat()
 BAD_INPUT = [
     ("empty street", {"street": ""}, "street", "This field is required."),
     ("street too long", {"street": "x" * 201}, "street", "Field cannot be longer"),
@@ -140,11 +141,11 @@ def test_script_in_the_description_is_shown_escaped(client, org, refs):
 
 def test_references_follow_each_other_within_a_year(client, org, refs):
     client.login("marc.manager")
-    last_year = date(date.today().year - 1, 12, 30).isoformat()
+    last_year = date(clock.today().year - 1, 12, 30).isoformat()
     locations = [client.submit("/cases/new", referral_data(org, refs)).headers["Location"]
                  for _ in range(2)]
     locations.append(client.submit("/cases/new", referral_data(
         org, refs, received_on=last_year)).headers["Location"])
-    year = date.today().year
+    year = clock.today().year
     assert locations == [f"/cases/{year}-0001", f"/cases/{year}-0002",
                          f"/cases/{year - 1}-0001"]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from casework.reports.periods import Period, presets
+from casework.core import clock
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -31,7 +32,7 @@ def year_of_work(make, org, cases):
     south team, which the north manager must not see."""
     colleague = make.user("nina.north", roles=["mediator"], teams=[org["north"]],
                           full_name="Nina Nord")
-    last = date.today().year - 1
+    last = clock.today().year - 1
     north = cases["north"]
     make.intervention(north, [org["mediator"]], at=at(date(last, 1, 10)), minutes=20)
     make.intervention(north, [org["mediator"], colleague], at=at(date(last, 1, 31), 23, 30),
@@ -66,9 +67,9 @@ def test_manager_sees_the_figures_of_a_quarter(client, org, year_of_work):
 def test_round_tables_held_are_counted_in_their_period(client, org, cases, make):
     make.round_table(cases["north"], [org["mediator"]], starts_in_days=-1, status="held")
     make.round_table(cases["north"], [org["mediator"]], starts_in_days=-1)  # not held
-    make.intervention(cases["north"], [org["mediator"]], at=datetime.now(PARIS))
+    make.intervention(cases["north"], [org["mediator"]], at=clock.utcnow().astimezone(PARIS))
     client.login("marc.manager")
-    today = date.today()
+    today = clock.today()
     page = report(client, start=(today - timedelta(days=7)).isoformat(),
                   end=today.isoformat()).text
     assert "Round tables held" in page
@@ -145,7 +146,7 @@ def test_the_spreadsheet_lists_interventions_without_residents(client, org, year
 def test_spreadsheet_cells_are_never_formulas(client, org, make, cases):
     make.intervention(cases["north"], [make.user("eve", roles=["mediator"],
                                                  teams=[org["north"]], full_name="=HYPERLINK(1)")],
-                      at=datetime.now(PARIS))
+                      at=clock.utcnow().astimezone(PARIS))
     client.login("marc.manager")
     text = client.get("/reports/interventions.csv", headers={"Accept-Language": "en"}).text
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))

@@ -1,6 +1,6 @@
 """Round tables: scheduled with a warning on double booking, recorded, printed, in calendars."""
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from docx import Document
@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from casework.meetings.models import RoundTable
 from casework.extensions import db
+from casework.core import clock
 
-NEXT_WEEK = date.today() + timedelta(days=7)
+NEXT_WEEK = clock.today() + timedelta(days=7)
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def make_team(app, org):
 
 BAD = [
     ("impossible date", {"day": "2026-02-30"}, "day", "valid date"),
-    ("long past", {"day": (date.today() - timedelta(days=60)).isoformat()}, "day",
+    ("long past", {"day": (clock.today() - timedelta(days=60)).isoformat()}, "day",
      "long past"),
     ("bad time", {"moment": "noon"}, "moment", "valid time"),
     ("too short", {"duration_minutes": "5"}, "duration_minutes", "between 15 and 600"),

@@ -3,13 +3,13 @@ lists, agenda, reports, clauses…) and the agreement's pages, beside the case r
 test_case_permissions.py — and a check that no route is left out of the matrix."""
 import hashlib
 import re
-from datetime import date
 
 import pytest
 
 from casework.agreements.models import Agreement, Commitment, FollowUp
 from casework.extensions import db
 from casework.reference.models import MeetingPlace, Partner, ReferenceItem
+from casework.core import clock
 
 from . import test_case_permissions
 
@@ -92,7 +92,7 @@ def world(app, make, org, refs):
                               created_by_id=org["mediator"].id,
                               commitments=[Commitment(text="saluer ses voisins", position=0)])
         db.session.add(agreement)
-        db.session.add(FollowUp(case_id=case.id, agreement=agreement, due_on=date.today()))
+        db.session.add(FollowUp(case_id=case.id, agreement=agreement, due_on=clock.today()))
         from casework.agreements.models import ClauseTemplate
 
         clause = ClauseTemplate(text_fr="se saluer")

@@ -10,7 +10,7 @@ from ..cases.models import Case, Party
 from ..extensions import db
 from ..core.clock import utcnow
 from ..core.columns import UTCDateTime
-from ..reference.models import Partner, ReferenceItem
+from ..reference.models import ReferenceItem
 
 AGREEMENT_STATUSES = ("draft", "signed", "superseded")
 LANGUAGES = ("fr", "en")

@@ -12,7 +12,7 @@ from ..core.clock import today
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import id_or_none
 from ..extensions import db
-from ..permissions import can, may_take, requires, visible_teams
+from ..permissions import may_take, requires, visible_teams
 from ..reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
 from ..web.conflict import conflict
 from ..web.labels import STATUS_LABELS

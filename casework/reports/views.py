@@ -2,7 +2,6 @@
 a spreadsheet of interventions (no resident's name in either)."""
 import csv
 import io
-from datetime import date
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext as _

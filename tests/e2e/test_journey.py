@@ -2,10 +2,11 @@
 worked by the mediator up to the signed agreement, its follow-up and the closed case."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from docx import Document
 from playwright.sync_api import expect
+from casework.core import clock
 
 STREET = "7 rue de la Thibaudière"
 
@@ -62,7 +63,7 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     page.screenshot(path=f"{screenshots}/case-page.png", full_page=True)
 
     page.get_by_role("link", name="Programmer une table ronde").click()
-    day = date.today() + timedelta(days=8)
+    day = clock.today() + timedelta(days=8)
     page.get_by_label("Date", exact=True).fill(day.isoformat())
     page.get_by_label("Heure", exact=True).fill("08:30")
     page.get_by_role("button", name="Programmer").click()
