@@ -2,6 +2,8 @@
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .extensions import db
+
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
@@ -11,8 +13,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def init_app(app):
-    from .extensions import db
-
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite" and not getattr(engine, "_casework_pragmas", False):
