@@ -19,7 +19,7 @@ def check_version(record, version):
         raise EditConflict()
 
 
-def _is_contention(error: DBAPIError) -> bool:
+def is_contention(error: DBAPIError) -> bool:
     """A lock or serialisation failure: another save held the row or the database."""
     text = str(getattr(error, "orig", error)).lower()
     return any(sign in text for sign in (
@@ -40,6 +40,6 @@ def commit(session):
         raise
     except DBAPIError as error:
         session.rollback()
-        if _is_contention(error):
+        if is_contention(error):
             raise EditConflict() from None
         raise

@@ -4,7 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
+
 from ..core.errors import EditConflict
+from ..core.versioning import is_contention
 from ..extensions import db
 
 MESSAGES = {
@@ -41,6 +45,21 @@ def register(app):
         show it on: a clear page, nothing half-saved."""
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(StaleDataError)
+    def stale_record(error):
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        """Two saves that met in the database (a lock, a serialisation failure) wherever
+        it happened: a conflict page. Anything else is a real error."""
+        db.session.rollback()
+        if is_contention(error):
+            return render_error(409)
+        app.log_exception((type(error), error, error.__traceback__))
+        return render_error(500)
 
     @app.errorhandler(PermissionError)
     def operation_refused(error):
