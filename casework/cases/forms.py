@@ -5,23 +5,14 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.operations import email_problem
 from ..core.clock import today
-from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
+from ..core.forms import (Form, MultiCheckboxField, choices, not_in_future, not_too_old,
+                          required_message, strip)
 from ..web import labels
 from . import models
 
 
 def label_choices(codes, mapping):
     return choices([(code, mapping[code]) for code in codes])
-
-
-def not_in_future(form, field):
-    if field.data and field.data > today():
-        raise ValidationError(_l("This date is in the future."))
-
-
-def not_too_old(form, field):
-    if field.data and field.data.year < 2000:
-        raise ValidationError(_l("Enter a date after 1 January 2000."))
 
 
 def text(label, max_length, required=False, **kwargs):

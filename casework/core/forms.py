@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .clock import today
 from .text import clean
 
 # The largest id a database integer column holds (PostgreSQL's INTEGER): anything larger
@@ -76,3 +77,13 @@ class Problem:
 
 def required_message():
     return _l("This field is required.")
+
+
+def not_in_future(form, field):
+    if field.data and field.data > today():
+        raise ValidationError(_l("This date is in the future."))
+
+
+def not_too_old(form, field):
+    if field.data and field.data.year < 2000:
+        raise ValidationError(_l("Enter a date after 1 January 2000."))

@@ -3,11 +3,10 @@ nothing changes, so no CSRF token)."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from ..core.forms import Form
+from ..core.forms import Form, not_too_old
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..cases.forms import not_too_old
 from ..core.clock import today
 from .periods import Period
 
