@@ -25,6 +25,10 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = 12 * 3600
 
+    # How passwords are hashed (a Werkzeug method). Slow on purpose: keep scrypt; only the
+    # tests use a cheap method, to log in hundreds of times.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     # Languages: French is the fallback.
     LANGUAGES = ("fr", "en")
     BABEL_DEFAULT_LOCALE = "fr"

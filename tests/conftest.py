@@ -1,15 +1,24 @@
-"""Test fixtures: a fresh app per test over a clean database, and a client that fills forms.
+"""Test fixtures: one app for the whole run, over a database emptied after each test, and
+a client that fills forms.
+
+Building the app (and compiling its templates) costs about half a second, so every test
+gets the same one; after each test its tables are emptied, its config put back as it was,
+and the failed-login counts forgotten. A test that must change the app itself (add a
+route…) builds one of its own with ``new_app()``.
 
 The database is chosen by CASEWORK_DATABASE_URL: unset, a temporary SQLite file; a
 PostgreSQL URL, a schema of its own in that database, dropped at the end.
 """
+import copy
 import os
 import re
 import tempfile
+from datetime import datetime, timezone
 
 import pytest
+from flask import globals as flask_globals
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 
@@ -17,12 +26,22 @@ from sqlalchemy.engine import make_url
 os.environ["CASEWORK_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="casework-test-instance-")
 
 from casework import create_app  # noqa: E402
-from casework.extensions import db  # noqa: E402
+from casework.core import clock  # noqa: E402
+from casework.extensions import db, limiter  # noqa: E402
 
 from . import factories  # noqa: E402
 
+# Every test runs at the same moment, whatever the day it runs: Tuesday 10 March 2026,
+# 10:00 UTC (11:00 in Paris, before summer time). Module constants of the tests
+# (NEXT_WEEK…) are computed after this line, so they see it too.
+FROZEN_NOW = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)
+clock.freeze(FROZEN_NOW)
+
 EXTERNAL_URL = os.environ.get("CASEWORK_DATABASE_URL")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Every test app: a cheap password hash (logins would otherwise cost a scrypt each).
+TEST_SETTINGS = {"TESTING": True, "RATELIMIT_STORAGE_URI": "memory://",
+                 "PASSWORD_HASH_METHOD": factories.PASSWORD_HASH_METHOD}
 
 
 def is_postgres() -> bool:
@@ -107,28 +126,129 @@ class Client(FlaskClient):
         return self.submit("/logout", page="/")
 
 
-@pytest.fixture
-def app(database_url):
-    """A fresh app. No app context stays pushed: each request gets its own, as in
-    production (wrap direct database access in ``with app.app_context():``)."""
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+def build_app(database_url, **settings):
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, **settings})
     app.test_client_class = Client
+    with app.app_context():
+        # A throwaway database: no need to wait for the disk at each commit.
+        no_fsync = _no_fsync.get(db.engine.dialect.name)
+        if no_fsync:
+            event.listen(db.engine, "connect", no_fsync)
+    return app
+
+
+def _sqlite_no_fsync(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = OFF")
+    cursor.close()
+
+
+def _postgresql_no_fsync(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET synchronous_commit TO OFF")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+_no_fsync = {"sqlite": _sqlite_no_fsync, "postgresql": _postgresql_no_fsync}
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    """The app every test shares (see ``app``)."""
+    app = build_app(database_url)
+    app._limiter_storage = limiter.storage
     yield app
     with app.app_context():
-        empty_all_tables()
         db.engine.dispose()
 
 
+@pytest.fixture
+def app(shared_app):
+    """The app, as fresh as a new one: after each test, its tables are emptied, its config
+    restored and the failed-login counts reset. No app context stays pushed: each request
+    gets its own, as in production (wrap direct database access in
+    ``with app.app_context():``)."""
+    app = shared_app
+    config = copy.deepcopy(dict(app.config))
+    reset_limiter(app)
+    try:
+        yield app
+    finally:
+        pop_leftover_contexts()
+        app.config.clear()
+        app.config.update(config)
+        app.test_client_class = Client
+        with app.app_context():
+            db.session.remove()
+            empty_all_tables()
+        reset_limiter(app)
+
+
+@pytest.fixture
+def new_app(database_url):
+    """``new_app(**settings)``: an app of the test's own, over the same database, for a test
+    that changes the app itself (a route added…), which the shared one must not see."""
+    made = []
+
+    def build(**settings):
+        made.append(build_app(database_url, **settings))
+        return made[-1]
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def reset_limiter(app):
+    """Forget the failed-login counts. The limiter is one object for every app: a test that
+    built its own app (another storage, Redis…) left it bound there; bind it back."""
+    if getattr(app, "_limiter_storage", None) is not limiter.storage:
+        limiter.init_app(app)
+        app._limiter_storage = limiter.storage
+    limiter.reset()
+
+
+def pop_leftover_contexts():
+    """A test that pushed an app or request context and failed before popping it must not
+    hand it (and its database session) to the next test."""
+    while flask_globals._cv_request.get(None) is not None:
+        flask_globals._cv_request.get().pop()
+    while flask_globals._cv_app.get(None) is not None:
+        flask_globals._cv_app.get().pop()
+
+
 def empty_all_tables():
+    """Empty every table and restart its ids at 1, as a new database would."""
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            if names:
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # As TRUNCATE … RESTART IDENTITY, but DELETE of a few rows is far quicker than
+            # TRUNCATE (which makes new files for every table) after each test.
+            statements = [f'DELETE FROM "{table.name}"'
+                          for table in reversed(db.metadata.sorted_tables)]
+            sequences = _sequences(connection)
+            if sequences:
+                statements.append("SELECT " + ", ".join(
+                    f"setval('{name}', 1, false)" for name in sequences))
+            connection.exec_driver_sql("; ".join(statements))
         else:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+
+
+_SEQUENCES = {}
+
+
+def _sequences(connection):
+    """The id sequences of the PostgreSQL schema the tests use (they do not change)."""
+    url = str(connection.engine.url)
+    if url not in _SEQUENCES:
+        _SEQUENCES[url] = connection.execute(text(
+            "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+            "FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+        )).scalars().all()
+    return _SEQUENCES[url]
 
 
 @pytest.fixture

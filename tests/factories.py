@@ -4,15 +4,18 @@ from functools import lru_cache
 from werkzeug.security import generate_password_hash
 
 from casework.auth.models import Team, User
+from casework.core import clock
 from casework.extensions import db
 
 PASSWORD = "correct horse battery"
+# The test apps' PASSWORD_HASH_METHOD: one round of PBKDF2, where production's scrypt costs
+# a tenth of a second per login (test_admin checks that production keeps scrypt).
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 @lru_cache(maxsize=None)
 def _hash(password):
-    # Hashing (scrypt) is slow on purpose: do it once per password for the whole run.
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
 def team(name="Territoires") -> Team:
@@ -68,14 +71,13 @@ def case(team, *, creator=None, status="referral", received_on=None, street="12 
          postcode="69008", city="Lyon", lead=None, co=None, parties=(), categories=("noise",),
          description="Bruits de pas le soir.", urgency="normal", outcome=None):
     """A case straight in the database (the operations are tested on their own)."""
-    from datetime import date
 
     from casework.cases import operations
     from casework.cases.models import Case, Party
     from casework.core.text import key
 
     team = db.session.merge(team)
-    received_on = received_on or date.today()
+    received_on = received_on or clock.today()
     number = operations.next_number(received_on.year)
     source = reference("source", "resident", "Habitant", "Resident")
     creator = db.session.merge(creator) if creator is not None else \
@@ -115,13 +117,13 @@ def place(name="Salle de réunion — Maison des associations", address="12 rue 
 
 def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7,
                 status="scheduled"):
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from casework.cases.models import Case
     from casework.meetings.models import RoundTable
 
     case = db.session.get(Case, case.id)
-    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
+    starts = clock.utcnow().replace(microsecond=0) + timedelta(days=starts_in_days)
     table = RoundTable(case=case, starts_at=starts, ends_at=starts + timedelta(minutes=90),
                        duration_minutes=90, place_text=place_text,
                        mediators=[db.session.get(User, m.id) for m in mediators],

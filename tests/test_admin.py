@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.auth.models import Team, User
+from casework.config import Defaults
 from casework.extensions import db
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/teams", "/admin/teams/new"]
@@ -64,6 +65,10 @@ def test_admin_sees_the_accounts(client, org):
 
 
 def test_admin_creates_an_account_that_can_log_in(app, client, org):
+    # The test apps hash with a cheap method; this account gets production's, scrypt.
+    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+    assert app.config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:1"
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD  # restored afterwards
     client.login("alice.admin")
     response = client.submit("/admin/users/new", new_user_data(org))
     assert response.status_code == 302
@@ -73,6 +78,17 @@ def test_admin_creates_an_account_that_can_log_in(app, client, org):
     assert user.password_hash.startswith("scrypt:")
     client.logout()
     client.login("nina.new", "long enough secret")
+    # The method is the setting's, and scrypt outside an app.
+    with app.app_context():
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1"
+        cheap = User()
+        cheap.set_password("long enough secret")
+    assert cheap.password_hash.startswith("pbkdf2:sha256:1$")
+    assert cheap.check_password("long enough secret")
+    assert not cheap.check_password("long enough secreT")
+    outside = User()
+    outside.set_password("long enough secret")
+    assert outside.password_hash.startswith("scrypt:")
 
 
 def test_admin_edits_roles_and_teams(app, client, org):

@@ -16,12 +16,13 @@ def test_400_page_for_a_form_without_token(client):
     assert "has expired" in response.text and 'class="navbar' in response.text
 
 
-def test_500_page_without_traceback(app, org):
+def test_500_page_without_traceback(new_app, org):
+    app = new_app(PROPAGATE_EXCEPTIONS=False)  # its own: the shared app keeps no /boom
+
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret detail")
 
-    app.config["PROPAGATE_EXCEPTIONS"] = False
     client = app.test_client()
     client.login("mona.mediator")
     response = client.get("/boom", headers={"Accept-Language": "en"})

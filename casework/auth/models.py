@@ -1,6 +1,7 @@
 """Staff accounts, the teams they belong to, and their roles."""
 import secrets
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -128,8 +129,11 @@ class User(UserMixin, db.Model):
 
     # Passwords
     def set_password(self, password: str) -> None:
-        """Hash with scrypt (Werkzeug's default) and end every open session."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash with the app's PASSWORD_HASH_METHOD (scrypt, Werkzeug's default, unless the
+        tests choose a cheap one) and end every open session."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") \
+            if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
