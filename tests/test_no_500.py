@@ -150,8 +150,9 @@ def test_a_nul_byte_in_a_page_address_is_not_found(client, org, path, caplog):
     assert "\x00" not in caplog.text
 
 
-def bump_version_when_saved(app, model, record_id):
-    """A colleague saves the same record at the same moment as this request."""
+def bump_version_when_saved(app, model, record_id, at_first_write=False):
+    """A colleague saves the same record at the same moment as this request: just before
+    this request writes the record (or, ``at_first_write``, before it writes anything)."""
     from sqlalchemy import event, text
 
     from casework.extensions import db
@@ -159,8 +160,8 @@ def bump_version_when_saved(app, model, record_id):
     done = []
 
     def before_flush(session, context, instances):
-        if not done and any(isinstance(o, model) and o.id == record_id
-                            for o in session.dirty):
+        if not done and (at_first_write or any(isinstance(o, model) and o.id == record_id
+                                               for o in session.dirty)):
             done.append(True)
             with db.engine.begin() as other:
                 other.execute(text(f"UPDATE {model.__tablename__} SET version = version + 1 "
@@ -215,7 +216,7 @@ def test_an_intervention_saved_while_the_case_is_edited_is_told(app, client, org
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     client.login("mona.mediator")
-    stop = bump_version_when_saved(app, Case, case.id)
+    stop = bump_version_when_saved(app, Case, case.id, at_first_write=True)
     try:
         response = client.submit(f"/cases/{case.reference}/interventions/new", {
             "kind": "phone", "day": clock.utcnow().date().isoformat(),
