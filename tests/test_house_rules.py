@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select
 
 import casework
 from casework import permissions
@@ -16,6 +16,7 @@ from casework.extensions import db
 from casework.meetings.models import Intervention, RoundTable
 from casework.core import clock
 
+from .simulate import colleague_saves_first
 from .test_agreements import clauses, sign, start_and_draft  # noqa: F401  (fixtures)
 
 ROOT = Path(casework.__file__).parent
@@ -170,23 +171,6 @@ def test_operations_refuse_a_closed_case_whoever_calls_them(app, org, closed):
 
 # — One user action is one transaction ————————————————————————————————————————
 
-def bump_case_version_when_the_case_is_saved(app, case_id):
-    """Simulate a colleague saving the case at the same moment: when this session is about
-    to write the case, another connection changes it first."""
-    done = []
-
-    def before_flush(session, context, instances):
-        if not done and any(isinstance(o, Case) for o in session.dirty):
-            done.append(True)
-            with db.engine.begin() as other:
-                other.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
-                              {"id": case_id})
-
-    with app.app_context():
-        event.listen(db.session, "before_flush", before_flush)
-    return before_flush
-
-
 def test_a_follow_up_and_the_closing_it_decides_commit_together_or_not_at_all(
         app, client, org, make, refs, clauses):  # noqa: F811
     case = make.case(org["north"], creator=org["manager"], status="mediation",
@@ -197,15 +181,10 @@ def test_a_follow_up_and_the_closing_it_decides_commit_together_or_not_at_all(
     with app.app_context():
         check = db.session.execute(select(FollowUp)).scalar_one()
         ids = [c.id for c in check.agreement.commitments]
-    listener = bump_case_version_when_the_case_is_saved(app, case.id)
-    try:
+    with colleague_saves_first(app, Case, case.id):
         response = client.submit(f"/cases/{case.reference}/follow-up", {
             "note": "Appels.", "decision": "close_respected", "reason": "",
             **{f"result_{i}": "kept" for i in ids}}, headers={"Accept-Language": "en"})
-    finally:
-        with app.app_context():
-            if event.contains(db.session, "before_flush", listener):
-                event.remove(db.session, "before_flush", listener)
     assert response.status_code == 200 and "Someone else saved" in response.text
     with app.app_context():
         check = db.session.execute(select(FollowUp)).scalar_one()

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from casework.core import clock
 
+from .simulate import colleague_saves_first
 from .test_agreements import clauses  # noqa: F401  (a fixture)
 
 ODD_VALUES = ["", "x" * 6000, "<script>alert(1)</script>", "-1", "99999999999999999999",
@@ -150,32 +151,6 @@ def test_a_nul_byte_in_a_page_address_is_not_found(client, org, path, caplog):
     assert "\x00" not in caplog.text
 
 
-def bump_version_when_saved(app, model, record_id, at_first_write=False):
-    """A colleague saves the same record at the same moment as this request: just before
-    this request writes the record (or, ``at_first_write``, before it writes anything)."""
-    from sqlalchemy import event, text
-
-    from casework.extensions import db
-
-    done = []
-
-    def before_flush(session, context, instances):
-        if not done and (at_first_write or any(isinstance(o, model) and o.id == record_id
-                                               for o in session.dirty)):
-            done.append(True)
-            with db.engine.begin() as other:
-                other.execute(text(f"UPDATE {model.__tablename__} SET version = version + 1 "
-                                   "WHERE id = :id"), {"id": record_id})
-
-    with app.app_context():
-        event.listen(db.session, "before_flush", before_flush)
-
-    def stop():
-        with app.app_context():
-            event.remove(db.session, "before_flush", before_flush)
-    return stop
-
-
 def test_two_scan_uploads_at_the_same_moment_end_in_a_message(app, client, org, make, refs,
                                                               clauses):
     import io
@@ -192,15 +167,12 @@ def test_two_scan_uploads_at_the_same_moment_end_in_a_message(app, client, org, 
     sign(client, case, app)
     with app.app_context():
         agreement_id = db.session.execute(db.select(Agreement.id)).scalar_one()
-    stop = bump_version_when_saved(app, Agreement, agreement_id)
-    try:
+    with colleague_saves_first(app, Agreement, agreement_id):
         response = client.submit(f"/cases/{case.reference}/agreement/v1/scan",
                                  {"scan": (io.BytesIO(PDF), "scan.pdf")},
                                  page=f"/cases/{case.reference}/agreement",
                                  content_type="multipart/form-data", follow_redirects=True,
                                  headers={"Accept-Language": "en"})
-    finally:
-        stop()
     assert response.status_code == 200
     assert "Someone else saved this agreement at the same moment" in response.text
     with app.app_context():
@@ -216,14 +188,11 @@ def test_an_intervention_saved_while_the_case_is_edited_is_told(app, client, org
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     client.login("mona.mediator")
-    stop = bump_version_when_saved(app, Case, case.id, at_first_write=True)
-    try:
+    with colleague_saves_first(app, Case, case.id, at_first_write=True):
         response = client.submit(f"/cases/{case.reference}/interventions/new", {
             "kind": "phone", "day": clock.utcnow().date().isoformat(),
             "moment": "00:01", "duration_minutes": "20", "summary": "Premier appel",
             "mediators": str(org["mediator"].id)}, headers={"Accept-Language": "en"})
-    finally:
-        stop()
     assert response.status_code in (200, 409)
     assert "Someone else saved this case" in response.text
     with app.app_context():
