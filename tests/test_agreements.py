@@ -14,11 +14,25 @@ from casework.extensions import db
 from casework.core import clock
 
 
-@pytest.fixture
-def case(make, org, refs):
+def mediation_case(make, org):
+    """A noise case of team Nord in mediation, led by mona.mediator, with two parties."""
     return make.case(org["north"], creator=org["manager"], status="mediation",
                      lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")],
                      categories=("noise",))
+
+
+@pytest.fixture
+def case(make, org, refs):
+    return mediation_case(make, org)
+
+
+def signed_case(app, client, make, org, clauses):
+    """A case whose agreement mona.mediator drafted and marked signed (logged in as her)."""
+    made = mediation_case(make, org)
+    client.login("mona.mediator")
+    start_and_draft(client, made, clauses, app)
+    sign(client, made, app)
+    return made
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from casework.core import clock
 
-from .test_agreements import PDF, clauses, sign, start_and_draft  # noqa: F401  (fixtures)
+from .test_agreements import PDF, clauses, signed_case  # noqa: F401  (a fixture)
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -89,11 +89,7 @@ def at_once(count, action):
 
 def test_simultaneous_scan_uploads_never_answer_500(app, client, org, make, refs, clauses,
                                                     server):
-    case = make.case(org["north"], creator=org["manager"], status="mediation",
-                     lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")])
-    client.login("mona.mediator")
-    start_and_draft(client, case, clauses, app)
-    sign(client, case, app)
+    case = signed_case(app, client, make, org, clauses)
     from .factories import PASSWORD
 
     browser = Browser(server, "mona.mediator", PASSWORD)

@@ -17,7 +17,7 @@ from casework.meetings.models import Intervention, RoundTable
 from casework.core import clock
 
 from .simulate import colleague_saves_first
-from .test_agreements import clauses, sign, start_and_draft  # noqa: F401  (fixtures)
+from .test_agreements import clauses, signed_case  # noqa: F401  (a fixture)
 
 ROOT = Path(casework.__file__).parent
 
@@ -173,11 +173,7 @@ def test_operations_refuse_a_closed_case_whoever_calls_them(app, org, closed):
 
 def test_a_follow_up_and_the_closing_it_decides_commit_together_or_not_at_all(
         app, client, org, make, refs, clauses):  # noqa: F811
-    case = make.case(org["north"], creator=org["manager"], status="mediation",
-                     lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")])
-    client.login("mona.mediator")
-    start_and_draft(client, case, clauses, app)
-    sign(client, case, app)
+    case = signed_case(app, client, make, org, clauses)
     with app.app_context():
         check = db.session.execute(select(FollowUp)).scalar_one()
         ids = [c.id for c in check.agreement.commitments]

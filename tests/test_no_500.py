@@ -158,13 +158,9 @@ def test_two_scan_uploads_at_the_same_moment_end_in_a_message(app, client, org, 
     from casework.agreements.models import Agreement
     from casework.extensions import db
 
-    from .test_agreements import PDF, sign, start_and_draft
+    from .test_agreements import PDF, signed_case
 
-    case = make.case(org["north"], creator=org["manager"], status="mediation",
-                     lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")])
-    client.login("mona.mediator")
-    start_and_draft(client, case, clauses, app)
-    sign(client, case, app)
+    case = signed_case(app, client, make, org, clauses)
     with app.app_context():
         agreement_id = db.session.execute(db.select(Agreement.id)).scalar_one()
     with colleague_saves_first(app, Agreement, agreement_id):
