@@ -91,6 +91,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """One blueprint per module; the composite pages (casefile) last."""
+    from .activity.views import bp as activity_bp
     from .admin.views import bp as admin_bp
     from .agreements.views import bp as agreements_bp
     from .auth.views import bp as auth_bp
@@ -107,6 +108,7 @@ def register_blueprints(app):
     app.register_blueprint(reference_bp, url_prefix="/admin/reference")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(activity_bp, url_prefix="/activities")
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(casefile_bp)

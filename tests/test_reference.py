@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 from casework.auth.operations import OperationError
 from casework.extensions import db
 from casework.reference import operations
-from casework.reference.defaults import (DEFAULT_CATEGORIES, DEFAULT_PARTNERS, DEFAULT_PLACES,
+from casework.reference.defaults import (DEFAULT_ACTIVITY_KINDS, DEFAULT_REFERRAL_REASONS,
+                                         DEFAULT_CATEGORIES, DEFAULT_PARTNERS, DEFAULT_PLACES,
                                          DEFAULT_SOURCES, DEFAULT_TERRITORIES,
                                          load_defaults)
 from casework.reference.models import Partner, ReferenceItem
@@ -487,6 +488,9 @@ def test_default_lists_load_once(app):
     assert len(items(app, "source")) == len(DEFAULT_SOURCES) == 6
     assert len(items(app, "category")) == len(DEFAULT_CATEGORIES) == 11
     assert len(items(app, "territory")) == len(DEFAULT_TERRITORIES) >= 10
+    assert [code for code, *_rest in items(app, "activity")][:2] == [
+        "presence_round", "phone_campaign"]
+    assert len(items(app, "referral_reason")) == len(DEFAULT_REFERRAL_REASONS) >= 8
     assert count(app, Partner) == len(DEFAULT_PARTNERS) >= 8
     with app.app_context():
         territories = db.session.execute(select(ReferenceItem).filter_by(kind="territory")
@@ -506,7 +510,8 @@ def test_default_lists_leave_the_admins_changes_alone(app, make):
     # Everything but the category and the partner that existed (and the meeting places).
     assert created == (len(DEFAULT_SOURCES) + len(DEFAULT_CATEGORIES) - 1
                        + len(DEFAULT_TERRITORIES) + len(DEFAULT_PARTNERS) - 1
-                       + len(DEFAULT_PLACES))
+                       + len(DEFAULT_PLACES) + len(DEFAULT_ACTIVITY_KINDS)
+                       + len(DEFAULT_REFERRAL_REASONS))
 
 
 def test_default_lists_are_shown_on_the_pages(app, client, org):

@@ -240,40 +240,99 @@ def _timeline_is_never_deleted(mapper, connection, target):
     raise RuntimeError("timeline events are append-only")
 
 
-# — Closure: referrals to partners and the satisfaction survey ——————————————————
+# — Referrals to partners and the satisfaction survey ———————————————————————————
+
+REFERRAL_STAGES = ("intake", "case", "closure", "field")
+TAKE_UPS = ("unknown", "yes", "no")
+
 
 class PartnerReferral(db.Model):
-    """A referral of the residents to a partner (mise en relation), recorded at closure."""
+    """Residents put in touch with a partner (mise en relation): at intake (a referral that
+    is not for mediation), during a case, at its closure, or during a field activity (then
+    it belongs to the activity, not to a case). Whether the residents took it up is checked
+    later by a mediator."""
 
     __tablename__ = "partner_referrals"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", REFERRAL_STAGES), name="stage_known"),
+        CheckConstraint(one_of("taken_up", TAKE_UPS), name="taken_up_known"),
+        CheckConstraint("(case_id IS NULL) <> (field_activity_id IS NULL)",
+                        name="case_or_field_activity"),
+        CheckConstraint("(stage = 'field') = (field_activity_id IS NOT NULL)",
+                        name="field_stage_has_activity"),
+        CheckConstraint("taken_up_on IS NULL OR taken_up_on >= referred_on",
+                        name="taken_up_after_referral"),
+        # The counts: a team's referrals over a period.
+        Index("ix_partner_referrals_team_on", "team_id", "referred_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
-                                         index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                                index=True)
+    field_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("field_activities.id", ondelete="CASCADE"), index=True)
+    # The case's or the activity's team, kept here so that counts need no join.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    reason_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"), index=True)
+    # A few words of detail (never a resident's name).
     reason: Mapped[str] = mapped_column(String(500), default="")
     referred_on: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(12), default="case")
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    taken_up: Mapped[str] = mapped_column(String(8), default="unknown")
+    taken_up_on: Mapped[date | None] = mapped_column(Date)
+    taken_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     partner: Mapped[Partner] = relationship()
+    reason_item: Mapped[ReferenceItem | None] = relationship()
+    team: Mapped[Team] = relationship()
+    made_by: Mapped[User | None] = relationship(foreign_keys=[made_by_id])
+    taken_up_by: Mapped[User | None] = relationship(foreign_keys=[taken_up_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self):
+        return f"<PartnerReferral {self.id}>"
+
+
+SCALE = (1, 2, 3, 4)
+# The questions, each answered on its own on a four-point scale (3 and 4 count as yes in
+# the figures). ``useful``: is social mediation useful or necessary for you (1 not useful,
+# 2 hardly, 3 useful, 4 necessary)? ``effect``: asked of the referring partner only, did
+# the mediation have an effect on its users' satisfaction?
+SURVEY_QUESTIONS = ("useful", "satisfied", "recommend", "effect")
 
 
 class SatisfactionAnswer(db.Model):
-    """A short satisfaction survey at closure, from a party or the referring partner:
-    useful? satisfied? would recommend? — each on a four-point scale."""
+    """The satisfaction survey of one respondent: a party, or the referring partner
+    (``party_id`` empty), at closure or later. A question not asked stays empty."""
 
     __tablename__ = "satisfaction_answers"
     __table_args__ = (
-        CheckConstraint("useful BETWEEN 1 AND 4 AND satisfied BETWEEN 1 AND 4 "
-                        "AND recommend BETWEEN 1 AND 4", name="scale"),
+        *(CheckConstraint(f"{q} IS NULL OR {q} BETWEEN 1 AND 4", name=f"{q}_scale")
+          for q in SURVEY_QUESTIONS),
+        CheckConstraint(" OR ".join(f"{q} IS NOT NULL" for q in SURVEY_QUESTIONS),
+                        name="something_answered"),
+        CheckConstraint("effect IS NULL OR party_id IS NULL", name="effect_asked_of_partner"),
+        Index("ix_satisfaction_answers_on", "answered_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
                                          index=True)
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # None: referrer
-    useful: Mapped[int] = mapped_column(Integer)
-    satisfied: Mapped[int] = mapped_column(Integer)
-    recommend: Mapped[int] = mapped_column(Integer)
+    useful: Mapped[int | None] = mapped_column(Integer)
+    satisfied: Mapped[int | None] = mapped_column(Integer)
+    recommend: Mapped[int | None] = mapped_column(Integer)
+    effect: Mapped[int | None] = mapped_column(Integer)
+    answered_on: Mapped[date] = mapped_column(Date, default=clock_today)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     party: Mapped[Party | None] = relationship()
+
+    @property
+    def from_referrer(self) -> bool:
+        return self.party_id is None

@@ -232,7 +232,7 @@ def take_step(actor, case, name, *, outcome=None, reason="", partner=None, versi
         if closing_summary:
             case.closing_summary = closing_summary
             changes.append(("closing_summary", None, closing_summary))
-        _record_closure_details(case, referrals, answers)
+        _record_closure_details(actor, case, referrals, answers)
         if partner is not None:
             changes.append(("referred_to", case.referred_to, partner))
             case.referred_to = partner
@@ -246,10 +246,12 @@ def take_step(actor, case, name, *, outcome=None, reason="", partner=None, versi
     return changes
 
 
-def _record_closure_details(case, referrals, answers):
+def _record_closure_details(actor, case, referrals, answers):
     for referred_partner, why, on in referrals:
-        db.session.add(PartnerReferral(case_id=case.id, partner_id=referred_partner.id,
-                                       reason=why or "", referred_on=on or today()))
+        db.session.add(PartnerReferral(case_id=case.id, team_id=case.team_id,
+                                       partner_id=referred_partner.id, stage="closure",
+                                       made_by_id=actor.id, reason=why or "",
+                                       referred_on=on or today()))
     for party, useful, satisfied, recommend in answers:
         db.session.add(SatisfactionAnswer(case_id=case.id,
                                           party_id=party.id if party else None,

@@ -7,7 +7,8 @@ import logging
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner, ReferenceItem
+from .models import (ACTIVITY, CATEGORY, REFERRAL_REASON, SOURCE, TERRITORY, MeetingPlace,
+                     Partner, ReferenceItem)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,31 @@ DEFAULT_TERRITORIES = [
      "Saint-Étienne"),
 ]
 
+# The kinds of field activity (work that belongs to no case).
+DEFAULT_ACTIVITY_KINDS = [
+    ("presence_round", "Présence active de proximité", "Public-space presence round"),
+    ("phone_campaign", "Campagne de médiation téléphonique", "Phone-mediation campaign"),
+    ("reception_presence", "Présence en bureau de poste ou en accueil",
+     "Post-office or reception presence"),
+    ("school_action", "Action de médiation scolaire", "School mediation action"),
+    ("school_workshop", "Atelier en établissement scolaire", "School workshop"),
+    ("technical_watch", "Veille technique", "Technical watch report"),
+    ("partner_meeting", "Réunion partenariale", "Partner meeting"),
+]
+
+# Why residents are put in touch with a partner.
+DEFAULT_REFERRAL_REASONS = [
+    ("housing", "Logement, bailleur", "Housing, landlord"),
+    ("social_support", "Accompagnement social", "Social support"),
+    ("legal", "Accès au droit, justice", "Legal advice, justice"),
+    ("health", "Santé, santé mentale", "Health, mental health"),
+    ("administrative", "Démarches administratives", "Administrative help"),
+    ("budget", "Budget, dettes", "Budget, debts"),
+    ("safety", "Sécurité, tranquillité publique", "Safety, public peace"),
+    ("family_youth", "Famille, jeunesse", "Family, young people"),
+    ("other", "Autre", "Other"),
+]
+
 # name, kind (fr), kind (en), address, phone
 DEFAULT_PARTNERS = [
     ("Conciliateur de justice — Tribunal judiciaire de Lyon", "Conciliation de justice",
@@ -90,7 +116,9 @@ def load_defaults() -> int:
         select(ReferenceItem)).scalars()}
     lists = [(SOURCE, [(c, fr, en, None) for c, fr, en in DEFAULT_SOURCES]),
              (CATEGORY, [(c, fr, en, None) for c, fr, en in DEFAULT_CATEGORIES]),
-             (TERRITORY, DEFAULT_TERRITORIES)]
+             (TERRITORY, DEFAULT_TERRITORIES),
+             (ACTIVITY, [(c, fr, en, None) for c, fr, en in DEFAULT_ACTIVITY_KINDS]),
+             (REFERRAL_REASON, [(c, fr, en, None) for c, fr, en in DEFAULT_REFERRAL_REASONS])]
     for kind, rows in lists:
         for position, (code, label_fr, label_en, city) in enumerate(rows):
             if (kind, code) not in existing:

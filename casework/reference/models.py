@@ -4,10 +4,14 @@ from flask_babel import get_locale
 from sqlalchemy import Boolean, CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.columns import one_of
 from ..extensions import db
 
 SOURCE, CATEGORY, TERRITORY = "source", "category", "territory"
-KINDS = (SOURCE, CATEGORY, TERRITORY)
+# Kinds of field activity (présence active de proximité, atelier…) and the reasons a
+# resident is put in touch with a partner (mise en relation).
+ACTIVITY, REFERRAL_REASON = "activity", "referral_reason"
+KINDS = (SOURCE, CATEGORY, TERRITORY, ACTIVITY, REFERRAL_REASON)
 
 
 class Labelled:
@@ -21,12 +25,13 @@ class Labelled:
 
 class ReferenceItem(Labelled, db.Model):
     """One entry of a reference list: a referral source (bailleur social, mairie…),
-    a category of dispute (bruit, odeurs…) or a territory (quartier, arrondissement)."""
+    a category of dispute (bruit, odeurs…), a territory (quartier, arrondissement), a kind
+    of field activity or a reason for referring residents to a partner."""
 
     __tablename__ = "reference_items"
     __table_args__ = (
         UniqueConstraint("kind", "code", name="uq_reference_items_kind_code"),
-        CheckConstraint("kind IN ('source', 'category', 'territory')", name="kind_known"),
+        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
         CheckConstraint("length(label_fr) > 0", name="label_fr_not_empty"),
     )
 

@@ -12,7 +12,8 @@ from ..permissions import requires
 from . import models  # noqa: F401  (the tables must be known to create_all and Alembic)
 from . import operations
 from .forms import ItemForm, PartnerForm, PlaceForm
-from .models import CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner, ReferenceItem
+from .models import (ACTIVITY, CATEGORY, REFERRAL_REASON, SOURCE, TERRITORY, MeetingPlace,
+                     Partner, ReferenceItem)
 
 bp = Blueprint("reference", __name__)
 
@@ -21,6 +22,8 @@ LISTS = {
     "sources": (SOURCE, _l("Referral sources")),
     "categories": (CATEGORY, _l("Dispute categories")),
     "territories": (TERRITORY, _l("Territories")),
+    "activity-kinds": (ACTIVITY, _l("Kinds of field activity")),
+    "referral-reasons": (REFERRAL_REASON, _l("Reasons for a referral to a partner")),
 }
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
-from . import figures, periods
+from . import figures, models, periods  # noqa: F401  (models: for create_all and Alembic)
 from .forms import PeriodForm
 
 bp = Blueprint("reports", __name__)
