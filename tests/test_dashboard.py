@@ -424,3 +424,15 @@ def test_mediators_and_administrators_may_not(client, world, username):
     client.login(username)
     assert client.get("/reports/", query_string=QUERY).status_code == 403
     assert client.get("/reports/charts/delays.svg", query_string=QUERY).status_code == 403
+
+
+def test_a_phone_gets_narrower_charts(client, world):
+    client.login("marc.manager")
+    page = client.get("/reports/", query_string=QUERY).text
+    assert 'media="(max-width: 575.98px)"' in page and "size=narrow" in page
+    wide = client.get("/reports/charts/interventions-by-month.svg", query_string=QUERY)
+    narrow = client.get("/reports/charts/interventions-by-month.svg",
+                        query_string={**QUERY, "size": "narrow"})
+    width = [float(ElementTree.fromstring(r.data).get("width").rstrip("pt"))
+             for r in (wide, narrow)]
+    assert width[1] < width[0]
