@@ -268,9 +268,10 @@ REFERRER_QUESTIONS = ("effect", "satisfied")
 class PartnerSurveyForm(Form):
     """The referring partner's answers, asked after the closure."""
 
-    effect = SelectField(labels.SURVEY_QUESTION_LABELS["effect"], choices=scale_choices("effect"))
+    effect = SelectField(labels.SURVEY_QUESTION_LABELS["effect"], choices=scale_choices("effect"),
+                         default="")
     satisfied = SelectField(labels.SURVEY_QUESTION_LABELS["satisfied"],
-                            choices=scale_choices("satisfied"))
+                            choices=scale_choices("satisfied"), default="")
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
