@@ -367,7 +367,7 @@ def check_referral_rows(form, referral_needed=False):
             partner.errors = list(partner.errors) + [_l("Choose the partner.")]
             valid = False
     first = form["referral_partner_1"]
-    if referral_needed and not filled and valid and not first.errors:
+    if referral_needed and not filled and not first.errors:
         first.errors = list(first.errors) + [
             _l("The case was referred to a partner: say to which one.")]
         valid = False

@@ -299,10 +299,11 @@ def _add_referral(actor, case, partner, reason_item, detail, referred_on, stage)
                                reason=detail or "", referred_on=referred_on, stage=stage,
                                made_by_id=actor.id)
     db.session.add(referral)
-    record_event(case, actor, "referral_added",
-                 [("partner", None, partner), ("referral_reason", None, reason_item),
-                  ("referral_stage", None, stage), ("referred_on", None, referred_on)],
-                 reason=detail or "")
+    changes = [("partner", None, partner), ("referral_reason", None, reason_item),
+               ("referral_stage", None, stage), ("referred_on", None, referred_on)]
+    if detail:
+        changes.append(("referral_detail", None, detail))
+    record_event(case, actor, "referral_added", changes)
     return referral
 
 
@@ -373,7 +374,9 @@ def record_partner_survey(actor, case, *, effect=None, satisfied=None):
     values = answers[0][1]
     db.session.add(SatisfactionAnswer(case_id=case.id, party_id=None, answered_on=today(),
                                       **values))
-    record_event(case, actor, "survey_recorded", [(q, None, v) for q, v in values.items()])
+    # The answers themselves are for the case's mediators and managers: not on the timeline,
+    # which every reader of the case sees.
+    record_event(case, actor, "survey_recorded")
     commit(db.session)
     log.info("partner survey of case %s recorded by account %s", case.reference, actor.id)
 

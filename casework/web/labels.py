@@ -231,6 +231,7 @@ FIELD_LABELS = {
     "partner": _l("Partner"),
     "referral_reason": _l("Reason"),
     "referral_stage": _l("Stage"),
+    "referral_detail": _l("Detail"),
     "referred_on": _l("Referred on"),
     "taken_up": _l("Taken up"),
     "taken_up_on": _l("Checked on"),
