@@ -16,12 +16,14 @@ from .auth import operations as accounts
 from .cases import workflow
 from .cases.access import CASE_PAGE_OPTIONS, get_case_or_404
 from .cases.lists import LIST_OPTIONS
-from .cases.models import Case, TimelineEvent
+from .cases.forms import PartnerSurveyForm, ReferralToPartnerForm
+from .cases.models import Case, PartnerReferral, SatisfactionAnswer, TimelineEvent
 from .cases.related import related_cases
 from .core.clock import today, utcnow
 from .extensions import db
 from .meetings.models import Intervention, RoundTable
-from .permissions import can, may_take, requires, visible_teams
+from .cases.views import active_partners, referral_reasons
+from .permissions import can, may_check_referral, may_take, requires, visible_teams
 
 bp = Blueprint("casefile", __name__)
 
@@ -49,15 +51,37 @@ def show(reference):
         .order_by(RoundTable.starts_at.desc())).scalars().all()
     steps = [t for t in workflow.transitions_from(case.status, offered_only=True)
              if may_take(current_user, t, case)]
+    referrals = db.session.execute(
+        select(PartnerReferral).where(PartnerReferral.case_id == case.id)
+        .options(joinedload(PartnerReferral.partner), joinedload(PartnerReferral.reason_item),
+                 joinedload(PartnerReferral.made_by), joinedload(PartnerReferral.taken_up_by))
+        .order_by(PartnerReferral.referred_on, PartnerReferral.id)).scalars().all()
+    confidential = can(current_user, "read_confidential", case)
+    # Survey answers: to the case's mediators and managers only (residents' opinions).
+    answers = db.session.execute(
+        select(SatisfactionAnswer).where(SatisfactionAnswer.case_id == case.id)
+        .options(joinedload(SatisfactionAnswer.party))
+        .order_by(SatisfactionAnswer.party_id.is_(None), SatisfactionAnswer.id)
+    ).scalars().all() if confidential else []
+    may_change = can(current_user, "change", case)
+    referral_form = ReferralToPartnerForm(partners=active_partners(),
+                                          reasons=referral_reasons()) if may_change else None
+    survey_form = PartnerSurveyForm() if (
+        not case.is_open and can(current_user, "record_survey", case)
+        and not any(a.from_referrer for a in answers)) else None
     return render_template(
         "casefile/show.html", case=case, events=events,
         related=related_cases(case, visible_teams(current_user)),
         agreement=agreements.current_agreement(case),
         follow_up=agreements.due_follow_up(case),
-        may_change=can(current_user, "change", case),
+        may_change=may_change,
         may_assign=can(current_user, "assign", case), steps=steps,
         interventions=interventions, round_tables=round_tables,
-        confidential=can(current_user, "read_confidential", case), now=utcnow())
+        referrals=referrals, answers=answers, referral_form=referral_form,
+        survey_form=survey_form,
+        may_check_referrals=bool(referrals) and may_check_referral(current_user,
+                                                                   referrals[0]),
+        confidential=confidential, now=utcnow())
 
 
 @bp.route("/cases/mine")

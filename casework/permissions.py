@@ -22,6 +22,8 @@ GLOBAL_ACTIONS = {
     "assign_cases": {MANAGER},
     "manage_clauses": {MANAGER},
     "see_reports": {MANAGER},
+    # Record whether residents took up a referral to a partner (see may_check_referral).
+    "check_referrals": {MANAGER, MEDIATOR},
 }
 
 
@@ -31,6 +33,8 @@ GLOBAL_ACTIONS = {
 #   assign             choose or change its mediators
 #   reopen             reopen it once closed
 #   read_confidential  read confidential notes and minutes (the case's mediators, managers)
+#   record_survey      record the referring partner's survey answers later, on a closed case
+#                      too (the case's mediators, managers)
 # A closed case is read-only: nobody may change or assign it; a manager may reopen it.
 
 
@@ -68,7 +72,17 @@ def can(user, action: str, case=None) -> bool:
         return not case.is_open and manages(user, case)
     if action == "read_confidential":
         return manages(user, case) or works_on(user, case)
+    if action == "record_survey":
+        # Asked after the closure: allowed on a closed case, unlike "change".
+        return manages(user, case) or works_on(user, case)
     raise ValueError(f"unknown case action {action!r}")
+
+
+def may_check_referral(user, referral) -> bool:
+    """May ``user`` record whether residents took up ``referral``? A manager or mediator of
+    the referral's team, whether it belongs to a case (open or closed: the take-up is
+    known only later) or to a field activity (no case at all)."""
+    return can(user, "check_referrals") and referral.team_id in user.team_ids
 
 
 def visible_teams(user) -> set[int]:

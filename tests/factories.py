@@ -146,3 +146,37 @@ def intervention(case, mediators, *, at, kind="phone", minutes=30):
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def partner_referral(case, partner, *, made_by=None, referred_on=None, stage="case",
+                     reason=None, taken_up="unknown", field_activity=None, team=None):
+    """A referral to a partner straight in the database: of a case, or (``case`` None) of
+    a field activity."""
+    from casework.cases.models import PartnerReferral
+
+    item = PartnerReferral(
+        case_id=case.id if case is not None else None,
+        field_activity_id=field_activity.id if field_activity is not None else None,
+        team_id=case.team_id if case is not None else team.id, partner_id=partner.id,
+        reason_id=reason.id if reason is not None else None,
+        referred_on=referred_on or clock.today(),
+        stage="field" if field_activity is not None else stage,
+        made_by_id=made_by.id if made_by is not None else None, taken_up=taken_up)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def field_activity(team, creator, kind, *, day=None):
+    """A field activity without a case (people met as counts)."""
+    from datetime import datetime, time, timezone
+
+    from casework.activity.models import FieldActivity
+
+    day = day or clock.today()
+    item = FieldActivity(kind_id=kind.id, team_id=team.id, created_by_id=creator.id,
+                         at=datetime.combine(day, time(9), tzinfo=timezone.utc),
+                         duration_minutes=60, people_met=3)
+    db.session.add(item)
+    db.session.commit()
+    return item

@@ -257,36 +257,39 @@ def test_not_kept_closes_as_breached(app, client, org, case, clauses):
     assert state(app)[:2] == ("closed", "agreement_breached")
 
 
-def test_closing_records_summary_referrals_and_survey(app, client, org, case, refs):
+def test_closing_records_summary_referrals_and_survey(app, client, org, case, refs, make):
+    legal = make.reference("referral_reason", "legal", "Accès au droit, justice",
+                           "Legal advice, justice")
     client.login("mona.mediator")
     dupont = case.parties[0]
     response = client.submit(f"/cases/{case.reference}/steps/close", {
-        "outcome": "referred_to_partner", "partner": str(refs["conciliator"].id),
+        "outcome": "referred_to_partner",
         "reason": "Procédure en cours", "closing_summary": "Orientés vers le conciliateur.",
-        "referral_partner_1": str(refs["conciliator"].id), "referral_reason_1": "Litige",
-        "referral_on_1": clock.today().isoformat(),
+        "referral_partner_1": str(refs["conciliator"].id), "referral_reason_1": str(legal.id),
+        "referral_detail_1": "Litige",
         f"survey_{dupont.id}_useful": "4", f"survey_{dupont.id}_satisfied": "3",
         f"survey_{dupont.id}_recommend": "4",
-        "survey_referrer_useful": "3", "survey_referrer_satisfied": "3",
-        "survey_referrer_recommend": "2"})
+        "survey_referrer_effect": "3", "survey_referrer_satisfied": "2"})
     assert response.status_code == 302
     with app.app_context():
         closed = db.session.execute(select(Case)).scalar_one()
         assert closed.closing_summary == "Orientés vers le conciliateur."
+        assert closed.referred_to.name == "Conciliateur de justice"
         referral = db.session.execute(select(PartnerReferral)).scalar_one()
-        assert referral.reason == "Litige"
+        assert (referral.reason, referral.reason_id, referral.stage) == (
+            "Litige", legal.id, "closure")
         answers = db.session.execute(select(SatisfactionAnswer).order_by(
             SatisfactionAnswer.id)).scalars().all()
-        assert [(a.party_id, a.useful, a.satisfied, a.recommend) for a in answers] == [
-            (dupont.id, 4, 3, 4), (None, 3, 3, 2)]
+        assert [(a.party_id, a.useful, a.satisfied, a.recommend, a.effect)
+                for a in answers] == [(dupont.id, 4, 3, 4, None), (None, None, 2, None, 3)]
 
 
 def test_bad_survey_value_is_refused(app, client, org, case, refs):
     client.login("mona.mediator")
     response = client.submit(f"/cases/{case.reference}/steps/close", {
-        "outcome": "withdrawn", "partner": "0", "survey_referrer_useful": "9"},
+        "outcome": "withdrawn", "survey_referrer_effect": "9"},
         headers={"Accept-Language": "en"})
-    assert response.status_code == 200 and 'id="survey_referrer_useful-error"' in response.text
+    assert response.status_code == 200 and 'id="survey_referrer_effect-error"' in response.text
     assert state(app)[0] == "mediation"
 
 

@@ -27,6 +27,10 @@ ROUTES = [
     ("/cases/{ref}/round-tables/{table}", CHANGE),
     ("/cases/{ref}/round-tables/{table}/invitations/{party}.docx", CHANGE),
     ("/cases/{ref}/round-tables/{table}.ics", READ),
+    ("/cases/{ref}/referrals/new", CHANGE),
+    # The partner's survey after the closure: the case's mediators and managers, the same
+    # people as CHANGE on an open case (the page refuses to record on an open case).
+    ("/cases/{ref}/survey", CHANGE),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.

@@ -79,13 +79,13 @@ def test_closing_needs_an_outcome(app, client, make, org, refs):
                      lead=org["mediator"])
     client.login("mona.mediator")
     url = f"/cases/{case.reference}/steps/close"
-    response = client.submit(url, {"outcome": "", "partner": "0"},
+    response = client.submit(url, {"outcome": ""},
                              headers={"Accept-Language": "en"})
     assert response.status_code == 200 and 'id="outcome-error"' in response.text
-    response = client.submit(url, {"outcome": "agreement_respected", "partner": "0"})
+    response = client.submit(url, {"outcome": "agreement_respected"})
     assert response.status_code == 200 and 'id="outcome-error"' in response.text
     assert status_of(app, case.reference) == ("mediation", None)
-    response = client.submit(url, {"outcome": "no_agreement", "partner": "0",
+    response = client.submit(url, {"outcome": "no_agreement",
                                    "reason": "Les parties restent sur leurs positions."})
     assert response.status_code == 302
     assert status_of(app, case.reference) == ("closed", "no_agreement")
@@ -102,15 +102,22 @@ def test_close_form_offers_only_the_outcomes_that_fit(client, make, org, refs):
 
 
 def test_referral_to_a_partner_needs_the_partner(app, client, make, org, refs):
+    legal = make.reference("referral_reason", "legal", "Accès au droit, justice",
+                           "Legal advice, justice")
     case = make.case(org["north"], creator=org["manager"], status="mediation",
                      lead=org["mediator"])
     client.login("mona.mediator")
     url = f"/cases/{case.reference}/steps/close"
-    response = client.submit(url, {"outcome": "referred_to_partner", "partner": "0"},
-                             headers={"Accept-Language": "en"})
-    assert 'id="partner-error"' in response.text
+    page = client.get(url).text
+    assert 'name="partner"' not in page  # one way to name partners: the referral rows
     response = client.submit(url, {"outcome": "referred_to_partner",
-                                   "partner": str(refs["conciliator"].id)})
+                                   "referral_partner_1": "0"},
+                             headers={"Accept-Language": "en"})
+    assert 'id="referral_partner_1-error"' in response.text
+    assert status_of(app, case.reference) == ("mediation", None)
+    response = client.submit(url, {"outcome": "referred_to_partner",
+                                   "referral_partner_1": str(refs["conciliator"].id),
+                                   "referral_reason_1": str(legal.id)})
     assert response.status_code == 302
     with app.app_context():
         saved = db.session.execute(select(Case)).scalar_one()

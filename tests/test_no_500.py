@@ -19,7 +19,9 @@ def world(make, org, refs):
     table = make.round_table(case, [org["mediator"]])
     intervention = make.intervention(case, [org["mediator"]],
                                      at=clock.utcnow() - timedelta(hours=2))
-    return {"case": case, "table": table, "intervention": intervention}
+    referral = make.partner_referral(case, refs["conciliator"], made_by=org["mediator"])
+    return {"case": case, "table": table, "intervention": intervention,
+            "referral": referral.id}
 
 
 def post_routes(app, world):
@@ -28,7 +30,7 @@ def post_routes(app, world):
               "table_id": table.id, "intervention_id": world["intervention"].id,
               "user_id": 1, "team_id": 1, "item_id": 1, "name": "categories",
               "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
-              "filename": "x", "kind": "sources"}
+              "filename": "x", "kind": "sources", "referral_id": world["referral"]}
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.login", "auth.logout"):
             continue
@@ -47,8 +49,11 @@ FIELDS = ["version", "received_on", "source", "team", "territory", "street", "ci
           "meeting_date", "follow_up_weeks", "signed_on", "signed_place", "signatories",
           "follow_up_on", "confirm", "decision", "next_check_on", "code", "label_fr",
           "position", "name", "text_fr", "username", "full_name", "password", "confirm",
-          "roles", "teams", "active", "referral_partner_1", "referral_on_1",
-          "survey_referrer_useful", "commitments_joint", "clauses_joint"]
+          "roles", "teams", "active", "referral_partner_1", "referral_reason_1",
+          "referral_detail_1", "referral_reason", "referral_detail", "detail",
+          "referred_on", "taken_up", "taken_up_on", "effect", "satisfied",
+          "survey_referrer_effect", "survey_referrer_satisfied", "closing_summary",
+          "commitments_joint", "clauses_joint"]
 
 
 @pytest.mark.parametrize("username", ["marc.manager", "alice.admin"])

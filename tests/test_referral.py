@@ -71,12 +71,14 @@ def test_admin_records_no_referral(client, org, refs):
     assert client.get("/cases/new").status_code == 403
 
 
-def test_referral_closed_at_once_as_not_eligible(app, client, org, refs):
+def test_referral_closed_at_once_as_not_eligible(app, client, org, refs, make):
+    legal = make.reference("referral_reason", "legal", "Accès au droit, justice",
+                           "Legal advice, justice")
     client.login("marc.manager")
     response = client.submit("/cases/new", referral_data(
         org, refs, legal_proceedings="y", close_not_eligible="y",
         eligibility_note="Procédure en cours devant le tribunal.",
-        partner=str(refs["conciliator"].id)))
+        partner=str(refs["conciliator"].id), referral_reason=str(legal.id)))
     assert response.status_code == 302
     with app.app_context():
         case = db.session.execute(select(Case)).scalar_one()
@@ -84,7 +86,7 @@ def test_referral_closed_at_once_as_not_eligible(app, client, org, refs):
         assert case.legal_proceedings and case.referred_to.name == "Conciliateur de justice"
         kinds = db.session.execute(select(TimelineEvent.kind).order_by(TimelineEvent.id)
                                    ).scalars().all()
-        assert kinds == ["created", "closed"]
+        assert kinds == ["created", "referral_added", "closed"]
 
 
 def test_not_eligible_needs_a_note(app, client, org, refs):

@@ -43,6 +43,8 @@ GLOBAL_GET = {
     "/cases/mine": WORKERS,
     "/cases/new": WORKERS,
     "/cases/unassigned": {MANAGER},
+    "/cases/referrals": WORKERS,
+    "/cases/referrals/<int:referral_id>": WORKERS,
     "/clauses/": {MANAGER},
     "/clauses/new": {MANAGER},
     "/clauses/<int:clause_id>": {MANAGER},
@@ -60,6 +62,7 @@ GLOBAL_POST = {
     "/admin/reference/places/<int:place_id>/active": {ADMIN},
     "/clauses/<int:clause_id>/active": {MANAGER},
     "/agenda/calendar-link": WORKERS,
+    "/cases/referrals/<int:referral_id>": WORKERS,
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
@@ -99,6 +102,13 @@ def world(app, make, org, refs):
 
         clause = ClauseTemplate(text_fr="se saluer")
         db.session.add(clause)
+        from casework.cases.models import PartnerReferral
+
+        referral = PartnerReferral(case_id=case.id, team_id=case.team_id, stage="case",
+                                   partner_id=db.session.execute(db.select(Partner.id))
+                                   .scalars().first(),
+                                   referred_on=clock.today())
+        db.session.add(referral)
         db.session.commit()
         values = {
             "reference": case.reference, "number": 1, "user_id": org["mediator"].id,
@@ -108,6 +118,7 @@ def world(app, make, org, refs):
             "partner_id": db.session.execute(db.select(Partner.id)).scalars().first(),
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
             "chart": "outcomes",
+            "referral_id": referral.id,
         }
     return values
 

@@ -6,6 +6,8 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from ..cases.forms import (add_closing_fields, check_referral_rows, closing_fields_filled,
+                           setup_closing_fields)
 from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
 
 MAX_COMMITMENTS = 30
@@ -98,7 +100,13 @@ RESULT_CHOICES = [("kept", _l("Kept")), ("partly_kept", _l("Partly kept")),
                   ("not_kept", _l("Not kept"))]
 
 
-def follow_up_form(commitments, **kwargs):
+CLOSING_DECISIONS = ("close_respected", "close_breached")
+
+
+def follow_up_form(commitments, parties=(), partners=(), reasons=(), **kwargs):
+    """The follow-up check; it carries the closing record (summary, referrals, survey),
+    filled in when the check closes the case, as on the close form."""
+
     class FollowUpForm(Form):
         note = TextAreaField(_l("What the parties say"), filters=[strip],
                              validators=[Length(max=5000)])
@@ -111,12 +119,26 @@ def follow_up_form(commitments, **kwargs):
         reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=2000)])
         next_check_on = DateField(_l("Next check on"), validators=[Optional()])
 
+        def validate(self, extra_validators=None):
+            valid = super().validate(extra_validators)
+            valid = check_referral_rows(self) and valid
+            if valid and self.decision.data not in CLOSING_DECISIONS \
+                    and closing_fields_filled(self):
+                self.closing_summary.errors = list(self.closing_summary.errors) + [
+                    _l("The closing record is kept only when the case is closed: choose to "
+                       "close it, or leave these fields empty.")]
+                valid = False
+            return valid
+
     for commitment in commitments:
         setattr(FollowUpForm, f"result_{commitment.id}", SelectField(
             commitment.text, choices=choices(RESULT_CHOICES)))
         setattr(FollowUpForm, f"note_{commitment.id}", StringField(
             _l("Note"), filters=[strip], validators=[Length(max=500)]))
-    return FollowUpForm(**kwargs)
+    respondents = add_closing_fields(FollowUpForm, parties)
+    form = FollowUpForm(**kwargs)
+    setup_closing_fields(form, respondents, partners, reasons)
+    return form
 
 
 class ClauseForm(Form):

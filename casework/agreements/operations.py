@@ -174,10 +174,13 @@ def due_follow_up(case):
 
 
 def record_follow_up(actor, follow_up, *, results, note, decision, reason="",
-                     next_check_on=None):
+                     next_check_on=None, closing=None):
     """Record the check: for each commitment kept / partly kept / not kept. Everything
     kept closes the case as "agreement respected"; otherwise the mediator chooses: a new
-    round table, closing as "agreement breached", or checking again later."""
+    round table, closing as "agreement breached", or checking again later. Closing keeps
+    the same closing record as any closure: ``closing`` = {closing_summary, referrals,
+    answers}, as cases.operations.transition takes them."""
+    closing = closing or {}
     case = follow_up.case
     denied(actor, "change", case)
     if follow_up.done_at is not None:
@@ -208,9 +211,10 @@ def record_follow_up(actor, follow_up, *, results, note, decision, reason="",
                                 due_on=next_check_on))
     # The check and the case's resulting step are one action: they commit together.
     if decision == "close_respected":
-        take_step(actor, case, "close", outcome="agreement_respected", reason=note)
+        take_step(actor, case, "close", outcome="agreement_respected", reason=note, **closing)
     elif decision == "close_breached":
-        take_step(actor, case, "close", outcome="agreement_breached", reason=reason or note)
+        take_step(actor, case, "close", outcome="agreement_breached", reason=reason or note,
+                  **closing)
     elif decision == "new_round_table":
         take_step(actor, case, "new_round_table",
                   reason=reason or note or str(_l("Commitments not kept.")))

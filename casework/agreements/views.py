@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from ..cases import workflow
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404
+from ..cases.forms import closing_record
+from ..cases.views import active_partners, referral_reasons
 from ..core.clock import today
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
@@ -269,7 +271,7 @@ def follow_up(reference):
         flash(_("No follow-up check is pending on this case."), "info")
         return redirect(url_for("casefile.show", reference=reference))
     commitments = check.agreement.commitments
-    form = follow_up_form(commitments)
+    form = follow_up_form(commitments, case.parties, active_partners(), referral_reasons())
     if form.validate_on_submit():
         results = {c.id: (form[f"result_{c.id}"].data, form[f"note_{c.id}"].data)
                    for c in commitments}
@@ -277,7 +279,8 @@ def follow_up(reference):
             operations.record_follow_up(
                 current_user, check, results=results, note=form.note.data,
                 decision=form.decision.data, reason=form.reason.data,
-                next_check_on=form.next_check_on.data)
+                next_check_on=form.next_check_on.data,
+                closing=closing_record(form, case.parties))
         except OperationError as error:
             error.show_on(form)
         else:

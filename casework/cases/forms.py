@@ -78,12 +78,26 @@ class ReferralForm(CaseForm):
     """Intake adds the choice to close at once as not eligible."""
 
     close_not_eligible = BooleanField(_l("Not eligible: close the case at once"))
-    partner = SelectField(_l("Sent to partner"), coerce=int, choices=[])
+    partner = SelectField(_l("Residents referred to partner"), coerce=int, choices=[], default=0,
+                          description=_l("If you put them in touch with a partner now "
+                                         "(orientation)."))
+    referral_reason = SelectField(_l("Reason for the referral"), coerce=int, choices=[],
+                                  default=0)
+    referral_detail = StringField(_l("Detail (optional)"), filters=[strip],
+                                  validators=[Optional(), Length(max=500)])
 
-    def __init__(self, *args, partners=(), **kwargs):
+    def __init__(self, *args, partners=(), reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.partner.choices = choices([(0, _l("— none —"))] +
-                                       [(p.id, p.name) for p in partners])
+        self.partner.choices = partner_choices(partners)
+        self.referral_reason.choices = reason_choices(reasons)
+
+    def validate_referral_reason(self, field):
+        if self.partner.data and not field.data:
+            raise ValidationError(_l("Choose the reason."))
+
+    def validate_partner(self, field):
+        if not field.data and (self.referral_reason.data or self.referral_detail.data):
+            raise ValidationError(_l("Choose the partner."))
 
     def validate_close_not_eligible(self, field):
         if field.data and not self.eligibility_note.data:
@@ -178,51 +192,200 @@ class AssignForm(Form):
 class TransitionForm(Form):
     version = HiddenField()
     outcome = SelectField(_l("Outcome"), choices=[])
-    partner = SelectField(_l("Referred to (partner)"), coerce=int, choices=[],
-                          description=_l("When the residents were sent to a partner "
-                                         "organisation."))
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, outcomes=(), partners=(), **kwargs):
+    def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = choices([("", _l("— choose —"))] +
                                        [(o, labels.OUTCOME_LABELS[o]) for o in outcomes])
-        self.partner.choices = choices([(0, _l("— none —"))] +
-                                       [(p.id, p.name) for p in partners])
 
 
-SCALE_CHOICES = [("", _l("— not asked —")), ("1", _l("1 — not at all")), ("2", _l("2 — a little")),
-                 ("3", _l("3 — mostly")), ("4", _l("4 — fully"))]
-QUESTIONS = (("useful", _l("Was mediation useful?")), ("satisfied", _l("Satisfied?")),
-             ("recommend", _l("Would recommend it?")))
-REFERRAL_ROWS = 2
+# — Referrals to partners and the satisfaction survey ———————————————————————————
+
+def partner_choices(partners):
+    return choices([(0, _l("— none —"))] + [(p.id, p.name) for p in partners])
 
 
-def closing_form(parties, partners, **kwargs):
-    """The closing form: outcome, summary, referrals to partners, satisfaction survey per
-    party and from the referring partner (answers optional: not everyone is asked)."""
+def reason_choices(reasons):
+    return choices([(0, _l("— choose —"))] + [(r.id, r.label) for r in reasons])
+
+
+def scale_choices(question):
+    return choices([("", _l("— not asked —"))] + [
+        (str(n), text) for n, text in labels.SURVEY_SCALE_LABELS[question].items()])
+
+
+class ReferralToPartnerForm(Form):
+    """Residents put in touch with a partner during the case (mise en relation)."""
+
+    partner = SelectField(_l("Partner"), coerce=int, choices=[])
+    reason = SelectField(_l("Reason"), coerce=int, choices=[])
+    detail = StringField(_l("Detail (optional)"), filters=[strip],
+                         validators=[Optional(), Length(max=500)],
+                         description=_l("A few words; never a resident's name."))
+    referred_on = DateField(_l("On"), default=today,
+                            validators=[DataRequired(_l("Enter a valid date.")),
+                                        not_in_future, not_too_old])
+
+    def __init__(self, *args, partners=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner.choices = partner_choices(partners)
+        self.reason.choices = reason_choices(reasons)
+
+    def validate_partner(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose the partner."))
+
+    def validate_reason(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose the reason."))
+
+
+class TakeUpForm(Form):
+    """Did the residents take up the referral? Checked later by a mediator."""
+
+    version = HiddenField()
+    taken_up = SelectField(_l("Did the residents take it up?"),
+                           choices=label_choices(models.TAKE_UPS, labels.TAKE_UP_LABELS))
+    taken_up_on = DateField(_l("Checked on"), default=today,
+                            validators=[Optional(), not_in_future, not_too_old])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.taken_up.data in ("yes", "no") and not self.taken_up_on.data \
+                and not self.taken_up_on.errors:
+            self.taken_up_on.errors = list(self.taken_up_on.errors) + [
+                _l("Give the date it was checked.")]
+            valid = False
+        return valid
+
+
+PARTY_QUESTIONS = ("useful", "satisfied", "recommend")
+REFERRER_QUESTIONS = ("effect", "satisfied")
+
+
+class PartnerSurveyForm(Form):
+    """The referring partner's answers, asked after the closure."""
+
+    effect = SelectField(labels.SURVEY_QUESTION_LABELS["effect"], choices=scale_choices("effect"),
+                         default="")
+    satisfied = SelectField(labels.SURVEY_QUESTION_LABELS["satisfied"],
+                            choices=scale_choices("satisfied"), default="")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not (self.effect.data or self.satisfied.data):
+            self.effect.errors = list(self.effect.errors) + [_l("Give at least one answer.")]
+            valid = False
+        return valid
+
+
+REFERRAL_ROWS = 3
+
+
+def add_closing_fields(form_class, parties):
+    """Add the closing record's fields to ``form_class``: the summary, up to
+    REFERRAL_ROWS referrals to partners (partner, reason, detail: the one way to add them)
+    and the survey, per party and from the referring partner. The close form and the
+    follow-up form (which may close the case) share them."""
+    form_class.closing_summary = TextAreaField(
+        _l("Closing summary"), filters=[strip], validators=[Optional(), Length(max=5000)],
+        description=_l("In neutral words: how the case ended."))
+    for row in range(1, REFERRAL_ROWS + 1):
+        setattr(form_class, f"referral_partner_{row}", SelectField(
+            _l("Partner"), coerce=int, choices=[], default=0))
+        setattr(form_class, f"referral_reason_{row}", SelectField(
+            _l("Reason"), coerce=int, choices=[], default=0))
+        setattr(form_class, f"referral_detail_{row}", StringField(
+            _l("Detail (optional)"), filters=[strip], validators=[Optional(), Length(max=500)]))
+    respondents = [(str(p.id), p.display_name, PARTY_QUESTIONS) for p in parties] + [
+        ("referrer", _l("The referring partner"), REFERRER_QUESTIONS)]
+    for key, _label, questions in respondents:
+        for question in questions:
+            setattr(form_class, f"survey_{key}_{question}", SelectField(
+                labels.SURVEY_QUESTION_LABELS[question], choices=scale_choices(question),
+                default=""))
+    return respondents
+
+
+def setup_closing_fields(form, respondents, partners, reasons):
+    """Give the closing fields their choices, once the form is built."""
+    for row in range(1, REFERRAL_ROWS + 1):
+        form[f"referral_partner_{row}"].choices = partner_choices(partners)
+        form[f"referral_reason_{row}"].choices = reason_choices(reasons)
+    form.respondents = respondents
+    form.referral_rows = range(1, REFERRAL_ROWS + 1)
+    form.closing_partners = {p.id: p for p in partners}
+    form.closing_reasons = {r.id: r for r in reasons}
+
+
+def closing_record(form, parties) -> dict:
+    """What the closing fields say, as the operations take it: the summary, the referrals
+    [(partner, reason item, detail)] and the answers [(party or None, {question: n})]."""
+    referrals = []
+    for row in range(1, REFERRAL_ROWS + 1):
+        partner = form.closing_partners.get(form[f"referral_partner_{row}"].data)
+        if partner is not None:
+            referrals.append((partner,
+                              form.closing_reasons.get(form[f"referral_reason_{row}"].data),
+                              form[f"referral_detail_{row}"].data))
+    by_key = {str(p.id): p for p in parties}
+    answers = []
+    for key, _label, questions in form.respondents:
+        values = {q: int(form[f"survey_{key}_{q}"].data) for q in questions
+                  if form[f"survey_{key}_{q}"].data}
+        if values:
+            answers.append((by_key.get(key), values))
+    return {"closing_summary": form.closing_summary.data, "referrals": referrals,
+            "answers": answers}
+
+
+def closing_fields_filled(form) -> bool:
+    record = closing_record(form, ())
+    return bool(record["closing_summary"] or record["referrals"] or record["answers"])
+
+
+def check_referral_rows(form, referral_needed=False):
+    """Each row filled in is whole (a partner and a reason); with ``referral_needed`` (the
+    outcome "referred to a partner") at least one. Messages next to the fields."""
+    valid = True
+    filled = 0
+    for row in range(1, REFERRAL_ROWS + 1):
+        partner = form[f"referral_partner_{row}"]
+        reason = form[f"referral_reason_{row}"]
+        detail = form[f"referral_detail_{row}"]
+        if partner.errors or reason.errors:
+            valid = False
+            continue
+        if partner.data:
+            filled += 1
+            if not reason.data:
+                reason.errors = list(reason.errors) + [_l("Choose the reason.")]
+                valid = False
+        elif reason.data or detail.data:
+            partner.errors = list(partner.errors) + [_l("Choose the partner.")]
+            valid = False
+    first = form["referral_partner_1"]
+    if referral_needed and not filled and not first.errors:
+        first.errors = list(first.errors) + [
+            _l("The case was referred to a partner: say to which one.")]
+        valid = False
+    return valid
+
+
+def closing_form(parties, partners, reasons, **kwargs):
+    """The closing form: outcome, reason, summary, referrals to partners, satisfaction
+    survey per party and from the referring partner (answers optional: not everyone is
+    asked)."""
 
     class ClosingForm(TransitionForm):
-        closing_summary = TextAreaField(_l("Closing summary"), filters=[strip],
-                                        validators=[Optional(), Length(max=5000)])
+        def validate(self, extra_validators=None):
+            valid = super().validate(extra_validators)
+            needed = "outcome" in self and self.outcome.data == "referred_to_partner"
+            return check_referral_rows(self, needed) and valid
 
-    for row in range(1, REFERRAL_ROWS + 1):
-        setattr(ClosingForm, f"referral_partner_{row}", SelectField(
-            _l("Referred to"), coerce=int, choices=[], default=0))
-        setattr(ClosingForm, f"referral_reason_{row}", StringField(
-            _l("Why"), filters=[strip], validators=[Optional(), Length(max=500)]))
-        setattr(ClosingForm, f"referral_on_{row}", DateField(
-            _l("On"), validators=[Optional(), not_in_future, not_too_old]))
-    respondents = [(str(p.id), p.display_name) for p in parties] + [
-        ("referrer", _l("The referring partner"))]
-    for key, _label in respondents:
-        for question, text in QUESTIONS:
-            setattr(ClosingForm, f"survey_{key}_{question}", SelectField(
-                text, choices=choices(SCALE_CHOICES), default=""))
-    form = ClosingForm(partners=partners, **kwargs)
-    partner_choices = choices([(0, _l("— none —"))] + [(p.id, p.name) for p in partners])
-    for row in range(1, REFERRAL_ROWS + 1):
-        form[f"referral_partner_{row}"].choices = partner_choices
-    form.respondents = respondents
+    respondents = add_closing_fields(ClosingForm, parties)
+    form = ClosingForm(**kwargs)
+    setup_closing_fields(form, respondents, partners, reasons)
     return form

@@ -12,7 +12,7 @@ from ..core.text import like_pattern
 from ..extensions import db
 from ..reference.models import CATEGORY, TERRITORY, ReferenceItem
 from . import workflow
-from .models import Case, case_categories
+from .models import Case, PartnerReferral, case_categories
 
 PAGE_SIZE = 25
 
@@ -169,3 +169,23 @@ def waiting_page(team_ids, number) -> Page:
         waiting.order_by(Case.received_on, Case.id).options(*LIST_OPTIONS)
         .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).scalars().unique().all()
     return Page(cases, total, number, pages)
+
+
+def referrals_to_check_page(team_ids, number) -> Page:
+    """Referrals to partners of these teams whose take-up is not known yet, oldest first:
+    (referral, its case's reference or None for a field activity's), in two queries."""
+    waiting = select(PartnerReferral).where(PartnerReferral.taken_up == "unknown",
+                                            PartnerReferral.team_id.in_(team_ids))
+    total = db.session.execute(select(func.count()).select_from(waiting.subquery())
+                               ).scalar_one()
+    pages = _pages(total)
+    number = min(max(number, 1), pages)
+    rows = db.session.execute(
+        select(PartnerReferral, Case.reference)
+        .outerjoin(Case, Case.id == PartnerReferral.case_id)
+        .where(PartnerReferral.taken_up == "unknown", PartnerReferral.team_id.in_(team_ids))
+        .options(joinedload(PartnerReferral.partner), joinedload(PartnerReferral.reason_item),
+                 joinedload(PartnerReferral.team), joinedload(PartnerReferral.made_by))
+        .order_by(PartnerReferral.referred_on, PartnerReferral.id)
+        .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    return Page(rows, total, number, pages)

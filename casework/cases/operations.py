@@ -16,9 +16,11 @@ from ..core.errors import OperationError
 from ..core.text import key
 from ..core.versioning import check_version, commit
 from ..extensions import db
-from ..permissions import can, denied
+from ..permissions import can, denied, may_check_referral
+from ..reference.models import REFERRAL_REASON
 from . import workflow
-from .models import Case, CaseCounter, Party, PartnerReferral, SatisfactionAnswer
+from .models import (SCALE, SURVEY_QUESTIONS, TAKE_UPS, Case, CaseCounter, Party,
+                     PartnerReferral, SatisfactionAnswer)
 from .timeline import record_event
 
 log = logging.getLogger(__name__)
@@ -64,12 +66,17 @@ def refresh_search_text(case):
 
 # — Referral ——————————————————————————————————————————————————————————————————
 
-def record_referral(actor, data: dict, categories=(), not_eligible_partner=None) -> Case:
+def record_referral(actor, data: dict, categories=(), not_eligible_partner=None,
+                    referral=None) -> Case:
     """Record a referral (saisine). If ``data['close_not_eligible']``, close it at once as
-    not eligible, sent to ``not_eligible_partner``."""
+    not eligible. ``referral``: (partner, reason item, detail) when the residents were put
+    in touch with a partner at intake (orientation); a closed case is then "referred to"
+    that partner. (``not_eligible_partner`` alone, without a reason, is still accepted.)"""
     team = data["team"]
     if not can(actor, "record_referral") or team.id not in actor.team_ids:
         raise PermissionError(f"account {actor.id} may not record referrals for this team")
+    if referral is None and not_eligible_partner is not None:
+        referral = (not_eligible_partner, None, "")
     received_on = data["received_on"]
     year = received_on.year
     number = next_number(year)
@@ -83,12 +90,15 @@ def record_referral(actor, data: dict, categories=(), not_eligible_partner=None)
     db.session.flush()
     record_event(case, actor, "created",
                  [("status", None, case.status), ("team", None, team)])
+    if referral is not None:
+        partner, reason_item, detail = referral
+        _add_referral(actor, case, partner, reason_item, detail, today(), "intake")
     if data.get("close_not_eligible"):
+        partner = referral[0] if referral else None
         changes = workflow.take(case, "close", outcome="not_eligible")
-        case.referred_to = not_eligible_partner
+        case.referred_to = partner
         record_event(case, actor, "closed",
-                     changes + [("referred_to", None, not_eligible_partner.name
-                                 if not_eligible_partner else None)],
+                     changes + [("referred_to", None, partner.name if partner else None)],
                      reason=data.get("eligibility_note", ""))
     commit(db.session)
     log.info("case %s recorded by account %s", case.reference, actor.id)
@@ -196,24 +206,26 @@ def assign(actor, case, lead, co=None, reason="", version=None):
 
 # — Workflow ——————————————————————————————————————————————————————————————————
 
-def transition(actor, case, name, *, outcome=None, reason="", partner=None, version=None,
-               closing_summary="", referrals=(), answers=()):
+def transition(actor, case, name, *, outcome=None, reason="", version=None,
+               closing_summary="", referrals=(), answers=(), partner=None):
     """Take the workflow step ``name`` (see workflow.TRANSITIONS) on the case and commit.
     Closing also records the closing summary, the referrals to partners (mises en
-    relation: [(partner, reason, date)]) and the satisfaction answers ([(party or None for
-    the referrer, useful, satisfied, recommend)])."""
-    changes = take_step(actor, case, name, outcome=outcome, reason=reason, partner=partner,
-                        version=version, closing_summary=closing_summary,
-                        referrals=referrals, answers=answers)
+    relation: [(partner, reason item, detail)], made on the closing day) and the
+    satisfaction answers ([(party, or None for the referring partner, {question:
+    1..4})]). ``partner`` (older callers): the case is referred to it, one referral
+    without a reason."""
+    changes = take_step(actor, case, name, outcome=outcome, reason=reason, version=version,
+                        closing_summary=closing_summary, referrals=referrals,
+                        answers=answers, partner=partner)
     commit(db.session)
     return changes
 
 
-def take_step(actor, case, name, *, outcome=None, reason="", partner=None, version=None,
-              closing_summary="", referrals=(), answers=()):
+def take_step(actor, case, name, *, outcome=None, reason="", version=None,
+              closing_summary="", referrals=(), answers=(), partner=None):
     """``transition()`` without the commit: for an operation whose user action ends with a
     workflow step (a follow-up check closing the case), so both commit together or not at
-    all."""
+    all. Every closure goes through here, with its closing record."""
     step = workflow.find(case.status, name)  # raises TransitionRefused
     denied(actor, step.action, case)
     check_version(case, version)
@@ -223,17 +235,21 @@ def take_step(actor, case, name, *, outcome=None, reason="", partner=None, versi
         if "outcome" in step.needs and outcome not in workflow.outcomes_from(case.status):
             raise OperationError(_l("Choose the outcome of the case."), field="outcome")
         raise OperationError(_l("Give a reason."), field="reason")
-    if outcome == "referred_to_partner" and partner is None:
-        raise OperationError(_l("Choose the partner the case was referred to."),
-                             field="partner")
+    if partner is not None and not referrals:
+        referrals = [(partner, None, "")]
+    if outcome == "referred_to_partner" and not referrals:
+        raise OperationError(_l("The case was referred to a partner: say to which one."),
+                             field="referral_partner_1")
+    answers = _checked_answers(case, answers)
     old = case.status
     changes = workflow.take(case, name, outcome=outcome, reason=reason)
     if case.status == workflow.CLOSED:
         if closing_summary:
+            changes.append(("closing_summary", case.closing_summary or None,
+                            closing_summary))
             case.closing_summary = closing_summary
-            changes.append(("closing_summary", None, closing_summary))
-        _record_closure_details(actor, case, referrals, answers)
-        if partner is not None:
+        if referrals and (outcome == "referred_to_partner" or partner is not None):
+            partner = referrals[0][0]
             changes.append(("referred_to", case.referred_to, partner))
             case.referred_to = partner
         kind = "closed"
@@ -242,21 +258,127 @@ def take_step(actor, case, name, *, outcome=None, reason="", partner=None, versi
     else:
         kind = "transition"
     record_event(case, actor, kind, changes, reason)
+    if case.status == workflow.CLOSED:
+        for partner, reason_item, detail in referrals:
+            _add_referral(actor, case, partner, reason_item, detail, today(), "closure")
+        for party, values in answers:
+            db.session.add(SatisfactionAnswer(case_id=case.id,
+                                              party_id=party.id if party else None,
+                                              answered_on=today(), **values))
     log.info("case %s: %s → %s by account %s", case.reference, old, case.status, actor.id)
     return changes
 
 
-def _record_closure_details(actor, case, referrals, answers):
-    for referred_partner, why, on in referrals:
-        db.session.add(PartnerReferral(case_id=case.id, team_id=case.team_id,
-                                       partner_id=referred_partner.id, stage="closure",
-                                       made_by_id=actor.id, reason=why or "",
-                                       referred_on=on or today()))
-    for party, useful, satisfied, recommend in answers:
-        db.session.add(SatisfactionAnswer(case_id=case.id,
-                                          party_id=party.id if party else None,
-                                          useful=useful, satisfied=satisfied,
-                                          recommend=recommend))
+def _checked_answers(case, answers):
+    """The survey answers kept: one row per respondent who answered at least one
+    question, each question on its own (a question not asked stays empty). The partner's
+    question (``effect``) is asked of the referring partner only."""
+    party_ids = {p.id for p in case.parties}
+    kept = []
+    for party, values in answers:
+        values = {q: v for q, v in values.items() if v is not None}
+        if not values:
+            continue
+        if any(q not in SURVEY_QUESTIONS or v not in SCALE for q, v in values.items()):
+            raise OperationError(_l("Answer on the scale from 1 to 4."))
+        if party is not None and (party.id not in party_ids or "effect" in values):
+            raise OperationError(_l("Choose among the parties of this case."))
+        kept.append((party, values))
+    return kept
+
+
+# — Referrals to partners and the survey ——————————————————————————————————————
+
+def _add_referral(actor, case, partner, reason_item, detail, referred_on, stage):
+    if partner is None:
+        raise OperationError(_l("Choose the partner."), field="partner")
+    if reason_item is not None and reason_item.kind != REFERRAL_REASON:
+        raise OperationError(_l("Choose the reason."), field="reason")
+    referral = PartnerReferral(case_id=case.id, team_id=case.team_id, partner_id=partner.id,
+                               reason_id=reason_item.id if reason_item else None,
+                               reason=detail or "", referred_on=referred_on, stage=stage,
+                               made_by_id=actor.id)
+    db.session.add(referral)
+    changes = [("partner", None, partner), ("referral_reason", None, reason_item),
+               ("referral_stage", None, stage), ("referred_on", None, referred_on)]
+    if detail:
+        changes.append(("referral_detail", None, detail))
+    record_event(case, actor, "referral_added", changes)
+    return referral
+
+
+def add_referral(actor, case, *, partner, reason_item, detail="", referred_on=None):
+    """Residents put in touch with a partner while the case goes on (stage "case"). The
+    date is neither in the future nor before the case was received."""
+    denied(actor, "change", case)
+    referred_on = referred_on or today()
+    if referred_on > today():
+        raise OperationError(_l("This date is in the future."), field="referred_on")
+    if referred_on < case.received_on:
+        raise OperationError(_l("This is before the case was received."),
+                             field="referred_on")
+    if reason_item is None:
+        raise OperationError(_l("Choose the reason."), field="reason")
+    referral = _add_referral(actor, case, partner, reason_item, detail, referred_on, "case")
+    commit(db.session)
+    log.info("referral %s on case %s made by account %s", referral.id, case.reference,
+             actor.id)
+    return referral
+
+
+def record_take_up(actor, referral, version, *, taken_up, taken_up_on=None, case=None):
+    """Whether the residents took up ``referral`` (yes, no, or back to unknown), checked on
+    ``taken_up_on``: not before the referral, not in the future. Allowed on a closed case
+    and on a field activity's referral (see permissions.may_check_referral). ``case``: the
+    referral's case, whose timeline records the check."""
+    if not may_check_referral(actor, referral):
+        raise PermissionError(f"account {actor.id} may not check referral {referral.id}")
+    check_version(referral, version)
+    if taken_up not in TAKE_UPS:
+        raise OperationError(_l("Choose an answer."), field="taken_up")
+    if taken_up == "unknown":
+        taken_up_on = None
+    elif taken_up_on is None:
+        raise OperationError(_l("Give the date it was checked."), field="taken_up_on")
+    elif taken_up_on > today():
+        raise OperationError(_l("This date is in the future."), field="taken_up_on")
+    elif taken_up_on < referral.referred_on:
+        raise OperationError(_l("This is before the referral was made."),
+                             field="taken_up_on")
+    changes = [("taken_up", referral.taken_up, taken_up)]
+    if taken_up_on != referral.taken_up_on:
+        changes.append(("taken_up_on", referral.taken_up_on, taken_up_on))
+    referral.taken_up, referral.taken_up_on = taken_up, taken_up_on
+    referral.taken_up_by_id = actor.id
+    if case is not None and case.id == referral.case_id:
+        record_event(case, actor, "take_up_recorded",
+                     [("partner", None, referral.partner)] + changes)
+    commit(db.session)
+    log.info("take-up of referral %s recorded by account %s", referral.id, actor.id)
+    return referral
+
+
+def record_partner_survey(actor, case, *, effect=None, satisfied=None):
+    """The referring partner's answers, asked after the closure (answered today)."""
+    denied(actor, "record_survey", case)
+    if case.is_open:
+        raise OperationError(_l("The partner's survey is recorded once the case is closed."))
+    already = db.session.execute(select(func.count(SatisfactionAnswer.id)).where(
+        SatisfactionAnswer.case_id == case.id, SatisfactionAnswer.party_id.is_(None))
+    ).scalar_one()
+    if already:
+        raise OperationError(_l("The referring partner's answers are already recorded."))
+    answers = _checked_answers(case, [(None, {"effect": effect, "satisfied": satisfied})])
+    if not answers:
+        raise OperationError(_l("Give at least one answer."), field="effect")
+    values = answers[0][1]
+    db.session.add(SatisfactionAnswer(case_id=case.id, party_id=None, answered_on=today(),
+                                      **values))
+    # The answers themselves are for the case's mediators and managers: not on the timeline,
+    # which every reader of the case sees.
+    record_event(case, actor, "survey_recorded")
+    commit(db.session)
+    log.info("partner survey of case %s recorded by account %s", case.reference, actor.id)
 
 
 def open_cases_count(user) -> int:

@@ -12,18 +12,28 @@ from ..core.clock import today
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import id_or_none
 from ..extensions import db
-from ..permissions import may_take, requires, visible_teams
-from ..reference.models import CATEGORY, SOURCE, TERRITORY, Partner, ReferenceItem
+from ..permissions import may_check_referral, may_take, requires, visible_teams
+from ..reference.models import (CATEGORY, REFERRAL_REASON, SOURCE, TERRITORY, Partner,
+                                ReferenceItem)
+from ..web import labels
 from ..web.conflict import conflict
 from ..web.labels import STATUS_LABELS
 from . import lists, operations, workflow
 from .access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
-from .forms import (REFERRAL_ROWS, AssignForm, CaseForm, PartyForm, ReferralForm,
-                    TransitionForm, closing_form)
-from .models import Case, Party
+from .forms import (AssignForm, CaseForm, PartnerSurveyForm, PartyForm, ReferralForm,
+                    ReferralToPartnerForm, TakeUpForm, TransitionForm, closing_form,
+                    closing_record)
+from .models import Case, Party, PartnerReferral
 
 bp = Blueprint("cases", __name__)
 bp.add_app_template_global(lists.page_window)
+# Words for the referrals and the survey (globals: imported macros see them too).
+bp.record_once(lambda state: state.app.jinja_env.globals.update({
+    "referral_stage_labels": labels.REFERRAL_STAGE_LABELS,
+    "take_up_labels": labels.TAKE_UP_LABELS,
+    "survey_question_labels": labels.SURVEY_QUESTION_LABELS,
+    "survey_scale_labels": labels.SURVEY_SCALE_LABELS,
+}))
 
 
 # — Form helpers ——————————————————————————————————————————————————————————————
@@ -42,6 +52,10 @@ def reference_items(kind, keep=()):
 def active_partners():
     return db.session.execute(select(Partner).where(Partner.active.is_(True))
                               .order_by(Partner.name)).scalars().all()
+
+
+def referral_reasons():
+    return reference_items(REFERRAL_REASON)
 
 
 def my_teams():
@@ -85,18 +99,26 @@ def chosen_categories(form):
 def new():
     if not current_user.teams:
         abort(403)
-    form = ReferralForm(partners=active_partners(), **case_form_options())
+    form = ReferralForm(partners=active_partners(), reasons=referral_reasons(),
+                        **case_form_options())
     if request.method == "GET" and len(current_user.teams) == 1:
         form.team.data = current_user.teams[0].id
     if form.validate_on_submit():
         data = case_data(form)
         data["close_not_eligible"] = form.close_not_eligible.data
         partner = db.session.get(Partner, form.partner.data) if form.partner.data else None
+        referral = None
+        if partner is not None:
+            referral = (partner, db.session.get(ReferenceItem, form.referral_reason.data),
+                        form.referral_detail.data)
         try:
             case = operations.record_referral(current_user, data, chosen_categories(form),
-                                              not_eligible_partner=partner)
+                                              referral=referral)
         except PermissionError:
             abort(403)
+        except OperationError as error:
+            error.show_on(form)
+            return render_template("cases/new.html", form=form)
         flash(_("Referral %(reference)s recorded. Add the parties now.",
                 reference=case.reference), "success")
         return redirect(url_for("casefile.show", reference=case.reference))
@@ -251,26 +273,27 @@ def step(reference, name):
         abort(403)
     if transition.via:
         return redirect(url_for(transition.via, reference=case.reference))
-    partners = active_partners()
     if transition.target == workflow.CLOSED:
-        form = closing_form(case.parties, partners,
+        form = closing_form(case.parties, active_partners(), referral_reasons(),
                             outcomes=workflow.outcomes_from(case.status))
     else:
-        form = TransitionForm(outcomes=workflow.outcomes_from(case.status), partners=partners)
+        form = TransitionForm(outcomes=workflow.outcomes_from(case.status))
     if "outcome" not in transition.needs:
-        del form.outcome, form.partner
+        del form.outcome
     form.reason.flags.required = "reason" in transition.needs
     if request.method == "GET":
         form.version.data = case.version
+        if "outcome" in form and request.args.get("outcome") in workflow.outcomes_from(
+                case.status):
+            form.outcome.data = request.args["outcome"]
     if form.validate_on_submit():
-        partner_id = form.partner.data if "partner" in form else None
-        partner = db.session.get(Partner, partner_id) if partner_id else None
         outcome = form.outcome.data if "outcome" in form else None
-        extra = closing_details(form, case) if transition.target == workflow.CLOSED else {}
+        extra = closing_record(form, case.parties) if transition.target == workflow.CLOSED \
+            else {}
         try:
             operations.transition(current_user, case, name, outcome=outcome or None,
-                                  reason=form.reason.data, partner=partner,
-                                  version=form.version.data, **extra)
+                                  reason=form.reason.data, version=form.version.data,
+                                  **extra)
         except EditConflict as error:
             return conflict(form, error, case, "cases/step.html", transition=transition)
         except OperationError as error:
@@ -282,20 +305,85 @@ def step(reference, name):
     return render_template("cases/step.html", form=form, case=case, transition=transition)
 
 
-def closing_details(form, case):
-    """The closing summary, referrals and survey answers typed in the closing form."""
-    referrals = []
-    for row in range(1, REFERRAL_ROWS + 1):
-        partner_id = form[f"referral_partner_{row}"].data
-        if partner_id:
-            referrals.append((db.session.get(Partner, partner_id),
-                              form[f"referral_reason_{row}"].data,
-                              form[f"referral_on_{row}"].data))
-    parties = {str(p.id): p for p in case.parties}
-    answers = []
-    for key, _label in form.respondents:
-        values = [form[f"survey_{key}_{q}"].data for q in ("useful", "satisfied", "recommend")]
-        if all(values):
-            answers.append((parties.get(key), *(int(v) for v in values)))
-    return {"closing_summary": form.closing_summary.data, "referrals": referrals,
-            "answers": answers}
+# — Referrals to partners and the partner's survey ————————————————————————————
+
+@bp.route("/<reference>/referrals/new", methods=["GET", "POST"])
+def new_referral(reference):
+    """Residents put in touch with a partner during the case (the case page's small form
+    posts here; errors are shown on this page)."""
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    form = ReferralToPartnerForm(partners=active_partners(), reasons=referral_reasons())
+    if form.validate_on_submit():
+        try:
+            operations.add_referral(
+                current_user, case, partner=db.session.get(Partner, form.partner.data),
+                reason_item=db.session.get(ReferenceItem, form.reason.data),
+                detail=form.detail.data, referred_on=form.referred_on.data)
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Referral to a partner recorded."), "success")
+            return redirect(url_for("casefile.show", reference=case.reference) +
+                            "#referrals")
+    return render_template("cases/referral.html", form=form, case=case)
+
+
+@bp.route("/<reference>/survey", methods=["GET", "POST"])
+def partner_survey(reference):
+    """The referring partner's answers, recorded after the closure."""
+    case = get_case_or_404(reference, "record_survey", options=CASE_PAGE_OPTIONS)
+    form = PartnerSurveyForm()
+    if form.validate_on_submit():
+        try:
+            operations.record_partner_survey(
+                current_user, case, effect=int(form.effect.data) if form.effect.data else None,
+                satisfied=int(form.satisfied.data) if form.satisfied.data else None)
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("The referring partner's answers are recorded."), "success")
+            return redirect(url_for("casefile.show", reference=case.reference) + "#survey")
+    return render_template("cases/survey.html", form=form, case=case)
+
+
+@bp.route("/referrals")
+@requires("check_referrals")
+def referrals_to_check():
+    """My teams' referrals to partners whose take-up is not known yet, oldest first."""
+    page = lists.referrals_to_check_page([t.id for t in current_user.teams],
+                                         id_or_none(request.args.get("page", "")) or 1)
+    return render_template("cases/referrals.html", rows=page.cases, total=page.total,
+                           page=page.number, pages=page.pages)
+
+
+@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
+@requires("check_referrals")
+def check_referral(referral_id):
+    """Record whether the residents took up a referral: on an open or closed case, or
+    made during a field activity. Another team's referral answers 404."""
+    referral = db.session.get(PartnerReferral, referral_id)
+    if referral is None or not may_check_referral(current_user, referral):
+        abort(404)
+    case = db.session.get(Case, referral.case_id) if referral.case_id else None
+    form = TakeUpForm(obj=referral if request.method == "GET" else None)
+    if request.method == "GET" and referral.taken_up_on is None:
+        form.taken_up_on.data = today()
+    if form.validate_on_submit():
+        try:
+            operations.record_take_up(current_user, referral, form.version.data,
+                                      taken_up=form.taken_up.data,
+                                      taken_up_on=form.taken_up_on.data, case=case)
+        except EditConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("cases/take_up.html", form=form, referral=referral,
+                                   case=case), 409
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Take-up recorded."), "success")
+            if request.args.get("back") == "case" and case is not None:
+                return redirect(url_for("casefile.show", reference=case.reference) +
+                                "#referrals")
+            return redirect(url_for("cases.referrals_to_check"))
+    return render_template("cases/take_up.html", form=form, referral=referral, case=case)

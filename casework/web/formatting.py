@@ -16,7 +16,7 @@ def change_value(field, value):
         return "—"
     if isinstance(value, bool):
         return _l("yes") if value else _l("no")
-    if field == "follow_up_on" and isinstance(value, str):
+    if field in ("follow_up_on", "referred_on", "taken_up_on") and isinstance(value, str):
         try:
             return date_long(date.fromisoformat(value))
         except ValueError:

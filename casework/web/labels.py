@@ -168,6 +168,9 @@ EVENT_LABELS = {
     "agreement_signed": _l("Agreement signed"),
     "scan_attached": _l("Signed scan attached"),
     "follow_up_recorded": _l("Follow-up recorded"),
+    "referral_added": _l("Referred to a partner"),
+    "take_up_recorded": _l("Take-up of a referral checked"),
+    "survey_recorded": _l("Partner's survey recorded"),
 }
 
 FIELD_LABELS = {
@@ -225,6 +228,50 @@ FIELD_LABELS = {
     "partly_kept": _l("Partly kept"),
     "not_kept": _l("Not kept"),
     "closing_summary": _l("Closing summary"),
+    "partner": _l("Partner"),
+    "referral_reason": _l("Reason"),
+    "referral_stage": _l("Stage"),
+    "referral_detail": _l("Detail"),
+    "referred_on": _l("Referred on"),
+    "taken_up": _l("Taken up"),
+    "taken_up_on": _l("Checked on"),
+    "useful": _l("Useful or necessary"),
+    "satisfied": _l("Satisfied"),
+    "recommend": _l("Would recommend"),
+    "effect": _l("Effect on the partner's users"),
+}
+
+# Referrals to partners (mises en relation): when they were made, whether taken up.
+REFERRAL_STAGE_LABELS = {
+    "intake": _l("At intake"),
+    "case": _l("During the case"),
+    "closure": _l("At closure"),
+    "field": _l("During a field activity"),
+}
+
+TAKE_UP_LABELS = {
+    "unknown": _l("Not known yet"),
+    "yes": _l("Taken up"),
+    "no": _l("Not taken up"),
+}
+
+# The satisfaction survey: each question and its four-point scale (3 and 4 count as yes).
+SURVEY_QUESTION_LABELS = {
+    "useful": _l("Is social mediation useful or necessary for you?"),
+    "satisfied": _l("Are you satisfied with the mediation?"),
+    "recommend": _l("Would you recommend it to someone else?"),
+    "effect": _l("Did the mediation have an effect on your users' satisfaction?"),
+}
+
+SURVEY_SCALE_LABELS = {
+    "useful": {1: _l("1 — not useful"), 2: _l("2 — hardly useful"), 3: _l("3 — useful"),
+               4: _l("4 — necessary")},
+    "satisfied": {1: _l("1 — not satisfied"), 2: _l("2 — a little"), 3: _l("3 — mostly"),
+                  4: _l("4 — fully")},
+    "recommend": {1: _l("1 — certainly not"), 2: _l("2 — probably not"),
+                  3: _l("3 — probably"), 4: _l("4 — certainly")},
+    "effect": {1: _l("1 — no effect"), 2: _l("2 — a slight effect"), 3: _l("3 — an effect"),
+               4: _l("4 — a strong effect")},
 }
 
 # Which mapping names the values of a field, on the timeline.
@@ -242,4 +289,6 @@ VALUE_LABELS = {
     "round_table_status": ROUND_TABLE_STATUS_LABELS,
     "round_table_outcome": ROUND_TABLE_OUTCOME_LABELS,
     "notes": {"changed": _l("changed (not shown on the timeline)")},
+    "referral_stage": REFERRAL_STAGE_LABELS,
+    "taken_up": TAKE_UP_LABELS,
 }
