@@ -22,6 +22,8 @@ GLOBAL_ACTIONS = {
     "assign_cases": {MANAGER},
     "manage_clauses": {MANAGER},
     "see_reports": {MANAGER},
+    # Field activity (presence rounds, workshops…): logged for one's own teams.
+    "log_field_activity": {MANAGER, MEDIATOR},
 }
 
 
@@ -69,6 +71,18 @@ def can(user, action: str, case=None) -> bool:
     if action == "read_confidential":
         return manages(user, case) or works_on(user, case)
     raise ValueError(f"unknown case action {action!r}")
+
+
+def may_on_activity(user, action: str, activity) -> bool:
+    """May ``user`` ``edit`` (see and correct) or ``delete`` a field activity? Its team's
+    mediators and managers edit it; its author or a manager of its team deletes it."""
+    if not can(user, "log_field_activity") or activity.team_id not in user.team_ids:
+        return False
+    if action == "edit":
+        return True
+    if action == "delete":
+        return activity.created_by_id == user.id or MANAGER in user.roles
+    raise ValueError(f"unknown activity action {action!r}")
 
 
 def visible_teams(user) -> set[int]:

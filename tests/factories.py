@@ -146,3 +146,22 @@ def intervention(case, mediators, *, at, kind="phone", minutes=30):
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def field_activity(team, creator, *, mediators=None, people_met=5, mode="individual",
+                   at=None, minutes=60):
+    """A field activity of ``team`` (a presence round unless told), straight in the
+    database."""
+    from casework.activity.models import FieldActivity, interventions_for
+
+    kind = reference("activity", "presence_round", "Présence active de proximité",
+                     "Public-space presence round")
+    item = FieldActivity(kind_id=kind.id, at=at or clock.utcnow().replace(microsecond=0),
+                         duration_minutes=minutes, team_id=team.id, mode=mode,
+                         people_met=people_met, interventions=interventions_for(mode, people_met),
+                         created_by_id=creator.id,
+                         mediators=[db.session.get(User, m.id)
+                                    for m in (mediators or [creator])])
+    db.session.add(item)
+    db.session.commit()
+    return item

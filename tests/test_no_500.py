@@ -19,7 +19,8 @@ def world(make, org, refs):
     table = make.round_table(case, [org["mediator"]])
     intervention = make.intervention(case, [org["mediator"]],
                                      at=clock.utcnow() - timedelta(hours=2))
-    return {"case": case, "table": table, "intervention": intervention}
+    activity = make.field_activity(org["north"], org["mediator"])
+    return {"case": case, "table": table, "intervention": intervention, "activity": activity}
 
 
 def post_routes(app, world):
@@ -28,7 +29,8 @@ def post_routes(app, world):
               "table_id": table.id, "intervention_id": world["intervention"].id,
               "user_id": 1, "team_id": 1, "item_id": 1, "name": "categories",
               "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
-              "filename": "x", "kind": "sources"}
+              "filename": "x", "kind": "sources",
+              "activity_id": world["activity"].id}
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.login", "auth.logout"):
             continue
@@ -48,7 +50,8 @@ FIELDS = ["version", "received_on", "source", "team", "territory", "street", "ci
           "follow_up_on", "confirm", "decision", "next_check_on", "code", "label_fr",
           "position", "name", "text_fr", "username", "full_name", "password", "confirm",
           "roles", "teams", "active", "referral_partner_1", "referral_on_1",
-          "survey_referrer_useful", "commitments_joint", "clauses_joint"]
+          "survey_referrer_useful", "commitments_joint", "clauses_joint", "mode",
+          "people_met", "duration_other", "referral_reason_1", "remove_referrals"]
 
 
 @pytest.mark.parametrize("username", ["marc.manager", "alice.admin"])
