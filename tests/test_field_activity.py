@@ -107,7 +107,9 @@ def test_the_form_opens_on_now_my_team_me_and_individual_contacts(client, org, k
     # Frozen clock: 10:00 UTC is 11:00 in Paris.
     assert 'name="moment" required step="300" type="time" value="11:00"' in page
     assert f'value="{clock.today().isoformat()}"' in page
-    assert f'<option selected value="{org["north"].id}">Nord</option>' in page
+    # One team: no list to pick from, the team is said.
+    assert f'<input type="hidden" name="team" value="{org["north"].id}">' in page
+    assert "Nord" in page
     assert f'<input checked class="form-check-input" id="mediators-0" name="mediators" ' \
            f'type="checkbox" value="{org["mediator"].id}">' in page
     assert '<input checked class="btn-check" id="mode-0" name="mode" type="radio" ' \
@@ -520,3 +522,18 @@ def test_the_list_makes_as_many_queries_for_many_rows_as_for_few(app, client, or
         page = client.get("/activities/").text
     assert page.count('class="fw-semibold stretched-link"') == 13
     assert many.count == few.count
+
+
+def test_a_manager_of_two_teams_picks_the_team_and_its_mediators(app, client, org, kinds,
+                                                                 make):
+    make.user("mia.both", roles=["manager"], teams=[org["north"], org["south"]])
+    client.login("mia.both")
+    page = client.get("/activities/new").text
+    assert '<select class="form-select" id="team" name="team"' in page
+    # Sam mediates in Sud, not in Nord: refused next to the mediators.
+    response = log(client, org, kinds, mediators=str(org["south_mediator"].id))
+    assert response.status_code == 200 and 'id="mediators-error"' in response.text
+    assert count(app, FieldActivity) == 0
+    assert log(client, org, kinds, team=org["south"].id,
+               mediators=str(org["south_mediator"].id)).status_code == 302
+    assert activities(app)[0].team_id == org["south"].id

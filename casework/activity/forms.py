@@ -45,23 +45,23 @@ class FieldActivityForm(Form):
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_MINUTES})
     mode = RadioField(_l("People met"), default="individual", choices=choices([
         ("individual", _l("Individual contacts")),
-        ("collective", _l("Collective (a workshop, a meeting)"))]))
+        ("collective", _l("Collective (workshop)"))]))
     people_met = IntegerField(
         _l("How many people"), default=0,
         validators=[InputRequired(_l("Enter a number (0 if nobody).")), NumberRange(
             0, MAX_PEOPLE, _l("Between 0 and %(max)d people.", max=MAX_PEOPLE))],
         render_kw={"inputmode": "numeric", "min": 0, "max": MAX_PEOPLE},
-        description=_l("Individual: each person met counts as one intervention. "
-                       "Collective: one intervention, the number of participants."))
+        description=_l("Individual: one intervention per person met. Collective: one "
+                       "intervention, its participants counted."))
     mediators = MultiCheckboxField(_l("Mediators"), coerce=int, choices=[])
     team = SelectField(_l("Team"), coerce=int, choices=[])
     territory = SelectField(_l("Territory"), coerce=int, choices=[], default=0)
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)],
-                        description=_l("In a few words: « Bureau de poste Mermoz », "
-                                       "« École Pasteur, CM2 »."))
+                        description=_l("In a few words, e.g. « École Pasteur, CM2 »."))
     note = TextAreaField(_l("Note"), filters=[strip],
                          validators=[Optional(), Length(max=2000)],
-                         description=_l("What was done, in a few words. No resident's name."))
+                         description=_l("What was done, in a few words. No resident's name."),
+                         render_kw={"rows": 2})
     remove_referrals = MultiCheckboxField(_l("Remove"), coerce=int, choices=[])
 
     # When correcting an activity: its day, which stays acceptable however old.
