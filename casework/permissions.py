@@ -24,6 +24,8 @@ GLOBAL_ACTIONS = {
     "see_reports": {MANAGER},
     # Record whether residents took up a referral to a partner (see may_check_referral).
     "check_referrals": {MANAGER, MEDIATOR},
+    # Field activity (presence rounds, workshops…): logged for one's own teams.
+    "log_field_activity": {MANAGER, MEDIATOR},
 }
 
 
@@ -83,6 +85,18 @@ def may_check_referral(user, referral) -> bool:
     the referral's team, whether it belongs to a case (open or closed: the take-up is
     known only later) or to a field activity (no case at all)."""
     return can(user, "check_referrals") and referral.team_id in user.team_ids
+
+
+def may_on_activity(user, action: str, activity) -> bool:
+    """May ``user`` ``edit`` (see and correct) or ``delete`` a field activity? Its team's
+    mediators and managers edit it; its author or a manager of its team deletes it."""
+    if not can(user, "log_field_activity") or activity.team_id not in user.team_ids:
+        return False
+    if action == "edit":
+        return True
+    if action == "delete":
+        return activity.created_by_id == user.id or MANAGER in user.roles
+    raise ValueError(f"unknown activity action {action!r}")
 
 
 def visible_teams(user) -> set[int]:

@@ -167,16 +167,24 @@ def partner_referral(case, partner, *, made_by=None, referred_on=None, stage="ca
     return item
 
 
-def field_activity(team, creator, kind, *, day=None):
-    """A field activity without a case (people met as counts)."""
+def field_activity(team, creator, kind=None, *, mediators=None, people_met=5,
+                   mode="individual", at=None, day=None, minutes=60):
+    """A field activity of ``team`` (a presence round unless told), straight in the
+    database."""
     from datetime import datetime, time, timezone
 
-    from casework.activity.models import FieldActivity
+    from casework.activity.models import FieldActivity, interventions_for
 
-    day = day or clock.today()
-    item = FieldActivity(kind_id=kind.id, team_id=team.id, created_by_id=creator.id,
-                         at=datetime.combine(day, time(9), tzinfo=timezone.utc),
-                         duration_minutes=60, people_met=3)
+    kind = kind or reference("activity", "presence_round", "Présence active de proximité",
+                             "Public-space presence round")
+    if at is None and day is not None:
+        at = datetime.combine(day, time(9), tzinfo=timezone.utc)
+    item = FieldActivity(kind_id=kind.id, at=at or clock.utcnow().replace(microsecond=0),
+                         duration_minutes=minutes, team_id=team.id, mode=mode,
+                         people_met=people_met, interventions=interventions_for(mode, people_met),
+                         created_by_id=creator.id,
+                         mediators=[db.session.get(User, m.id)
+                                    for m in (mediators or [creator])])
     db.session.add(item)
     db.session.commit()
     return item

@@ -20,8 +20,9 @@ def world(make, org, refs):
     intervention = make.intervention(case, [org["mediator"]],
                                      at=clock.utcnow() - timedelta(hours=2))
     referral = make.partner_referral(case, refs["conciliator"], made_by=org["mediator"])
+    activity = make.field_activity(org["north"], org["mediator"])
     return {"case": case, "table": table, "intervention": intervention,
-            "referral": referral.id}
+            "referral": referral.id, "activity": activity}
 
 
 def post_routes(app, world):
@@ -30,7 +31,8 @@ def post_routes(app, world):
               "table_id": table.id, "intervention_id": world["intervention"].id,
               "user_id": 1, "team_id": 1, "item_id": 1, "name": "categories",
               "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
-              "filename": "x", "kind": "sources", "referral_id": world["referral"]}
+              "filename": "x", "kind": "sources", "referral_id": world["referral"],
+              "activity_id": world["activity"].id}
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.login", "auth.logout"):
             continue
@@ -53,7 +55,8 @@ FIELDS = ["version", "received_on", "source", "team", "territory", "street", "ci
           "referral_detail_1", "referral_reason", "referral_detail", "detail",
           "referred_on", "taken_up", "taken_up_on", "effect", "satisfied",
           "survey_referrer_effect", "survey_referrer_satisfied", "closing_summary",
-          "commitments_joint", "clauses_joint"]
+          "commitments_joint", "clauses_joint", "referral_on_1", "survey_referrer_useful",
+          "mode", "people_met", "duration_other", "remove_referrals"]
 
 
 @pytest.mark.parametrize("username", ["marc.manager", "alice.admin"])

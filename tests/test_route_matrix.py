@@ -38,6 +38,9 @@ GLOBAL_GET = {
     "/admin/reference/places": {ADMIN},
     "/admin/reference/places/new": {ADMIN},
     "/admin/reference/places/<int:place_id>": {ADMIN},
+    "/activities/": WORKERS,
+    "/activities/new": WORKERS,
+    "/activities/<int:activity_id>": WORKERS,
     "/agenda": WORKERS,
     "/cases/": WORKERS,
     "/cases/mine": WORKERS,
@@ -63,6 +66,7 @@ GLOBAL_POST = {
     "/clauses/<int:clause_id>/active": {MANAGER},
     "/agenda/calendar-link": WORKERS,
     "/cases/referrals/<int:referral_id>": WORKERS,
+    "/activities/<int:activity_id>/delete": WORKERS,
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
@@ -89,6 +93,7 @@ def world(app, make, org, refs):
     case = make.case(org["north"], creator=org["manager"], status="follow_up",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     place = make.place()
+    activity = make.field_activity(org["north"], org["mediator"])
     with app.app_context():
         document = b"PK frozen bytes"
         agreement = Agreement(case_id=case.id, number=1, status="signed", language="fr",
@@ -119,6 +124,7 @@ def world(app, make, org, refs):
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
             "chart": "outcomes",
             "referral_id": referral.id,
+            "activity_id": activity.id,
         }
     return values
 

@@ -7,7 +7,8 @@ from .test_access import first_case_of
 
 PAGES = {
     "mediator": ["/cases/mine", "/cases/", "/cases/{case}", "/cases/{case}/interventions/new",
-                 "/cases/{case}/round-tables/new", "/agenda"],
+                 "/cases/{case}/round-tables/new", "/agenda", "/activities/",
+                 "/activities/new"],
     "manager": ["/cases/unassigned", "/cases/{agreement}/agreement", "/reports/interventions",
                 "/reports/interventions?start={last_year}-01-01&end={year}-12-31", "/reports/",
                 "/reports/?start={last_year}-01-01&end={year}-12-31", "/clauses/"],
