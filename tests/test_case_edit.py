@@ -143,3 +143,17 @@ def test_text_change_shows_context_around_the_change():
     excerpt = text_change(old, old.replace("bruit", "bruits"))
     assert (excerpt["removed"], excerpt["added"]) == ("bruit", "bruits")
     assert excerpt["before"].startswith("…") and excerpt["after"].endswith("…")
+
+
+def test_a_case_moved_to_another_team_takes_its_referrals_along(app, client, make, org,
+                                                                 refs, case):
+    make.user("mia.both", roles=["manager"], teams=[org["north"], org["south"]])
+    referral = make.partner_referral(case, refs["conciliator"], made_by=org["mediator"])
+    client.login("mia.both")
+    response = client.submit(f"/cases/{case.reference}/edit",
+                             edit_data(org, refs, case, team=str(org["south"].id)))
+    assert response.status_code == 302
+    assert saved(app).team_id == org["south"].id
+    with app.app_context():
+        from casework.cases.models import PartnerReferral
+        assert db.session.get(PartnerReferral, referral.id).team_id == org["south"].id

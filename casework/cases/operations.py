@@ -6,7 +6,7 @@ Logs name cases by reference and people by account id: never a resident's name o
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..auth.models import MEDIATOR, Team, User, UserRole
@@ -113,12 +113,18 @@ def update_case(actor, case, version, data: dict, categories=None) -> list:
             and not can(actor, "assign", case):
         raise OperationError(_l("Only the team's manager can move a case to another team."),
                              field="team")
+    old_team_id = case.team_id
     changes = apply(case, data, CASE_FIELDS)
     if categories is not None:
         changes += apply(case, {"categories": list(categories)}, ("categories",))
     if not changes:
         return []
     refresh_search_text(case)
+    db.session.flush()
+    if case.team_id != old_team_id:
+        # A case's referrals to partners count with its team, like its interventions.
+        db.session.execute(update(PartnerReferral).where(PartnerReferral.case_id == case.id)
+                           .values(team_id=case.team_id))
     record_event(case, actor, "edited", changes)
     commit(db.session)
     log.info("case %s edited by account %s", case.reference, actor.id)
