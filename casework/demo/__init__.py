@@ -9,7 +9,7 @@ from ..auth import operations
 from ..auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
 from ..extensions import db
 from ..reference.defaults import load_defaults
-from . import stories
+from . import stories, year
 
 DEMO_PASSWORD = "casework-demo"
 
@@ -63,11 +63,12 @@ def load(cases: int = 0) -> dict:
                                    roles=roles, teams=[teams[n] for n in team_names])
             created += 1
     told = stories.load_stories()
+    past = year.load_year()
     bulk = stories.load_bulk(cases) if cases else 0
-    if bulk:
+    if bulk or past:
         # Fresh statistics after a bulk load, so that the query planner knows the tables'
         # sizes (SQLite has none until ANALYZE; PostgreSQL's autovacuum would come later).
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return {"teams": len(teams), "users": len(STAFF), "created": created,
-            "cases": told + bulk}
+            "cases": told + past.get("cases", 0) + bulk, "year": past}
