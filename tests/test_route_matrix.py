@@ -46,6 +46,8 @@ GLOBAL_GET = {
     "/clauses/": {MANAGER},
     "/clauses/new": {MANAGER},
     "/clauses/<int:clause_id>": {MANAGER},
+    "/reports/": {MANAGER},
+    "/reports/charts/<chart>.svg": {MANAGER},
     "/reports/interventions": {MANAGER},
     "/reports/interventions.csv": {MANAGER},
 }
@@ -105,6 +107,7 @@ def world(app, make, org, refs):
                 kind="category")).scalars().first(),
             "partner_id": db.session.execute(db.select(Partner.id)).scalars().first(),
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
+            "chart": "outcomes",
         }
     return values
 

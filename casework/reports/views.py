@@ -1,10 +1,10 @@
-"""Reports: the intervention figures of a manager's teams over a period, on screen and as
-a spreadsheet of interventions (no resident's name in either)."""
+"""Reports: the dashboard of a manager's teams over a period (figures, charts beside their
+tables), the intervention figures and their spreadsheet — no resident's name in any."""
 import csv
 import io
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal, format_percent, gettext as _
 from flask_login import current_user
 
 from ..auth.models import Team
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
-from . import figures, models, periods  # noqa: F401  (models: for create_all and Alembic)
+from . import charts, dashboard as figures_of, figures, models, periods  # noqa: F401  (models: for create_all and Alembic)
 from .forms import PeriodForm
 
 bp = Blueprint("reports", __name__)
@@ -48,6 +48,47 @@ def _scope(form, teams):
 def _teams():
     return db.session.execute(db.select(Team).where(Team.id.in_(visible_teams(current_user)))
                               .order_by(Team.name)).scalars().all()
+
+
+# The charts of the dashboard: name → (the part of the dashboard it needs, how to draw it).
+CHARTS = {
+    "interventions-by-month": ("interventions",
+                               lambda board: charts.interventions_by_month(
+                                   board.interventions.by_month)),
+    "outcomes": ("outcomes", lambda board: charts.outcome_shares(board.outcomes)),
+    "delays": ("delays", lambda board: charts.delays(board.delays)),
+    "referrals-by-reason": ("referrals",
+                            lambda board: charts.referrals_by_reason(board.referrals.by_reason)),
+}
+
+
+@bp.route("/")
+@requires("see_reports")
+def dashboard():
+    teams = _teams()
+    form = _period_form(teams)
+    context = {"form": form, "teams": teams, "presets": periods.presets(today())}
+    if form.validate():
+        query = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(),
+                 "team": form.team.data or None}
+        context.update(period=form.period, query=query,
+                       board=figures_of.dashboard(_scope(form, teams), form.period))
+    return render_template("reports/dashboard.html", **context)
+
+
+@bp.route("/charts/<chart>.svg")
+@requires("see_reports")
+def chart(chart):
+    if chart not in CHARTS:
+        abort(404)
+    teams = _teams()
+    form = _period_form(teams)
+    if not form.validate():
+        abort(404)
+    part, draw = CHARTS[chart]
+    board = figures_of.dashboard(_scope(form, teams), form.period, parts=(part,))
+    return Response(draw(board), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300"})
 
 
 @bp.route("/interventions")
@@ -100,3 +141,20 @@ def interventions_csv():
     name = f"interventions-{form.start.data.isoformat()}-{form.end.data.isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.app_template_filter("share")
+def share_filter(value):
+    """A share (0–1) as a percentage in the reader's language ("87 %"); "—" for none."""
+    return "—" if value is None else format_percent(value)
+
+
+@bp.app_template_filter("days")
+def days_filter(value):
+    return "—" if value is None else format_decimal(value, "#,##0.#")
+
+
+@bp.app_template_filter("figure")
+def figure_filter(value):
+    """A count with the reader's digit grouping (34 444, 34,444)."""
+    return format_decimal(value)
