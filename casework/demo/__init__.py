@@ -46,9 +46,8 @@ def _email(username):
     return f"{username}@mediation-demo.example"
 
 
-def load(cases: int = 0) -> dict:
-    """Create what is missing of the demo organisation; leave what exists alone.
-    ``cases`` asks for that many more plain cases, for benchmarks."""
+def load_organisation() -> tuple[dict, int]:
+    """The reference lists, clauses, teams and staff: ``(teams by name, accounts made)``."""
     load_defaults()
     load_clauses()
     teams = {}
@@ -62,6 +61,14 @@ def load(cases: int = 0) -> dict:
                                    email=_email(username), password=DEMO_PASSWORD,
                                    roles=roles, teams=[teams[n] for n in team_names])
             created += 1
+    return teams, created
+
+
+def load(cases: int = 0) -> dict:
+    """Create what is missing of the demo organisation; leave what exists alone: its
+    teams and staff, the story cases, the past year (see year.py). ``cases`` asks for that
+    many more plain cases, for benchmarks."""
+    teams, created = load_organisation()
     told = stories.load_stories()
     past = year.load_year()
     bulk = stories.load_bulk(cases) if cases else 0
