@@ -62,7 +62,8 @@ def demo_data_command(if_empty, case_count):
                    f"({summary['created']} new), {summary['cases']} new cases.")
         past = summary["year"]
         if past:
-            click.echo(f"Past year: {past.get('field_activities', 0)} field activities, "
+            click.echo(f"Last year and this year so far: "
+                       f"{past.get('field_activities', 0)} field activities, "
                        f"{past.get('interventions', 0)} interventions, "
                        f"{past.get('referrals', 0)} referrals to partners.")
     click.echo(demo.LOGINS_HELP)

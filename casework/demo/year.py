@@ -92,7 +92,7 @@ DEFAULT_PROFILE = TeamProfile("lyon8", 100, (100, 50, 50, 0, 0, 50, 40))
 # kind: (mode, people met (low, high), minutes (low, high), local hours, chance of a
 # referral to a partner on the spot, places, note)
 KINDS = {
-    "presence_round": ("individual", (3, 15), (120, 180), (10, 14, 16), 0.30,
+    "presence_round": ("individual", (3, 16), (120, 180), (10, 14, 16), 0.33,
                        ("Place du marché", "Abords du centre commercial", "Square et aire "
                         "de jeux", "Halls d'immeubles", "Arrêt de tramway"),
                        "Tour de présence : échanges avec des habitants et des commerçants."),
@@ -126,9 +126,9 @@ OUTCOMES = {
     "withdrawn": (6, (1, 3), (5, 40), False, False, 0, 0),
     "unreachable": (8, (2, 5), (20, 60), False, False, 0, 0),
     "party_declined": (14, (2, 5), (10, 45), False, True, 0.75, 0.65),
-    "resolved_before_round_table": (25, (3, 7), (15, 70), False, True, 0.92, 0.87),
+    "resolved_before_round_table": (25, (3, 7), (15, 70), False, True, 0.92, 0.84),
     "no_agreement": (7, (4, 8), (20, 60), True, True, 0.80, 0.60),
-    "agreement_respected": (20, (5, 9), (45, 95), True, True, 0.95, 0.90),
+    "agreement_respected": (20, (5, 9), (45, 95), True, True, 0.95, 0.86),
     "agreement_breached": (5, (5, 9), (45, 95), True, True, 0.80, 0.70),
 }
 SUMMARIES = {
@@ -556,7 +556,7 @@ def _case(rng, world, received, today, team_id, team_name, mediators, territorie
         life.referrals.append(referral)
         if outcome == "referred_to_partner":
             case["referred_to_id"] = referral["partner_id"]
-    if lead and first_contact < today and rng.random() < 0.25:
+    if lead and first_contact < today and rng.random() < 0.3:
         day = _working(first_contact + timedelta(days=rng.randint(0, 20)))
         if day <= end:
             life.referrals.append(_referral(rng, world, day, city, team_id, mediators_of_team,
