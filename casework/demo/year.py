@@ -1,6 +1,7 @@
 """The demo's past year: the association's whole work from 1 January of last year to
-yesterday, inserted in bulk so that the dashboard and the annual report show the yearly
-portrait's order of magnitude (about 34,000 interventions a year across the six teams,
+yesterday (and the cases received in the two months before, still open on 1 January),
+inserted in bulk so that the dashboard and the annual report show the yearly portrait's
+order of magnitude (about 34,000 interventions a year across the six teams,
 about 1,600 referrals to partners, 87 % of residents finding mediation useful).
 
 Field activities (presence rounds, phone campaigns, reception presence, school actions and
@@ -182,6 +183,12 @@ def load_year(today: date | None = None) -> dict:
     world = World.read()
     rng = random.Random(2025)
     totals: dict = {}
+    # Cases received in the last two months of the year before, so that last year opens
+    # with its usual caseload (without them, January would count a third of its contacts).
+    for name, count in generate(world, date(today.year - 2, 11, 1),
+                                date(today.year - 2, 12, 31), today, rng,
+                                field_activity=False).items():
+        totals[name] = totals.get(name, 0) + count
     first = date(today.year - 1, 1, 1)
     while first < today:  # a year at a time: the cases' numbers follow each year
         last = min(date(first.year, 12, 31), today - timedelta(days=1))
@@ -300,7 +307,8 @@ class Rows:
 
 
 def generate(world: World, first: date, last: date, today: date, rng: random.Random,
-             cases_scale: float = 1.0, contacts_scale: float = 1.0) -> dict:
+             cases_scale: float = 1.0, contacts_scale: float = 1.0,
+             field_activity: bool = True) -> dict:
     """Insert the work of the days from ``first`` to ``last`` (included): field activities
     and cases received then, each case's life as far as the day before ``today``. Returns
     how many rows of each table. ``cases_scale`` and ``contacts_scale`` multiply the
@@ -318,7 +326,7 @@ def generate(world: World, first: date, last: date, today: date, rng: random.Ran
         territories = [t for t in territories if t] or [None]
         activities = []
         for kind, per_year in zip(ACTIVITY_KINDS, profile.activities):
-            if kind not in activity_kinds or not per_year:
+            if kind not in activity_kinds or not per_year or not field_activity:
                 continue
             count = round(per_year * days.fraction)
             weights = days.weights(saturday=0.3 if kind == "presence_round" else 0.0,
