@@ -354,6 +354,8 @@ def test_the_page_shows_the_figures_and_their_tables(client, world):
     assert 'src="/reports/charts/interventions-by-month.svg?start=2026-01-01' in page
     assert 'alt="Bar chart of the interventions' in page
     assert "Presence round" in page and "Nina Nord" in page and "75%" in page
+    # The portrait's shares, each with its number of answers and response rate.
+    assert "2 answers · response rate 100%" in page and "3 answers · response rate 60%" in page
     # No resident is named, nor the other team's mediator.
     for name in ("Dupont", "Benali", "Roux", "Sudre", "Sam South"):
         assert name not in page
@@ -390,6 +392,7 @@ def test_charts_also_as_png_for_the_annual_report(app, world):
 @pytest.mark.parametrize("args, message", [
     ({"start": "2026-03-01", "end": "2026-01-01"}, "The end of the period comes before"),
     ({"start": "2010-01-01", "end": "2025-12-31"}, "A period is at most 10 years long."),
+    ({"start": "2016-06-15", "end": "2026-06-15"}, "A period is at most 10 years long."),
     ({"start": "someday", "end": "2026-01-01"}, "Enter a valid date."),
 ])
 def test_bad_periods_are_told_next_to_the_field(client, world, args, message):
@@ -399,9 +402,11 @@ def test_bad_periods_are_told_next_to_the_field(client, world, args, message):
     assert message in response.text and "Survey answers" not in response.text
 
 
-def test_a_ten_year_period_is_accepted(client, world):
+@pytest.mark.parametrize("start, end", [("2017-01-01", "2026-12-31"),
+                                        ("2016-06-15", "2026-06-14")])
+def test_a_ten_year_period_is_accepted(client, world, start, end):
     client.login("marc.manager")
-    page = client.get("/reports/", query_string={"start": "2017-01-01", "end": "2026-12-31"},
+    page = client.get("/reports/", query_string={"start": start, "end": end},
                       headers={"Accept-Language": "en"}).text
     assert "Survey answers" in page and "Interventions by year" in page
 
@@ -424,3 +429,15 @@ def test_mediators_and_administrators_may_not(client, world, username):
     client.login(username)
     assert client.get("/reports/", query_string=QUERY).status_code == 403
     assert client.get("/reports/charts/delays.svg", query_string=QUERY).status_code == 403
+
+
+def test_a_phone_gets_narrower_charts(client, world):
+    client.login("marc.manager")
+    page = client.get("/reports/", query_string=QUERY).text
+    assert 'media="(max-width: 575.98px)"' in page and "size=narrow" in page
+    wide = client.get("/reports/charts/interventions-by-month.svg", query_string=QUERY)
+    narrow = client.get("/reports/charts/interventions-by-month.svg",
+                        query_string={**QUERY, "size": "narrow"})
+    width = [float(ElementTree.fromstring(r.data).get("width").rstrip("pt"))
+             for r in (wide, narrow)]
+    assert width[1] < width[0]

@@ -268,7 +268,7 @@ PARTS = ("interventions", "received", "caseload", "outcomes", "delays", "referra
 
 def dashboard(team_ids, period: periods.Period, parts=PARTS) -> Dashboard:
     """The figures of ``period`` (local days, bounds in core.clock.local_zone) in the teams
-    ``team_ids`` (already scoped to what the user may see). About thirty queries, however
+    ``team_ids`` (already scoped to what the user may see). About forty queries, however
     many rows. ``parts``: only these sections (names of PARTS; the others are None), for
     a chart that needs one."""
     team_ids = sorted(team_ids)

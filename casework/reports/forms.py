@@ -28,7 +28,7 @@ class PeriodForm(Form):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end of the period comes before its start."))
         start = self.start.data
-        if field.data and start and field.data >= date(start.year + MAX_YEARS, start.month, 1):
+        if field.data and start and field.data >= _years_after(start, MAX_YEARS):
             raise ValidationError(_l("A period is at most %(years)d years long.",
                                      years=MAX_YEARS))
         limit = date(today().year + 2, 1, 1)
@@ -38,3 +38,10 @@ class PeriodForm(Form):
     @property
     def period(self) -> Period:
         return Period(self.start.data, self.end.data)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 3, 1)

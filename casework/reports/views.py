@@ -53,12 +53,13 @@ def _teams():
 # The charts of the dashboard: name → (the part of the dashboard it needs, how to draw it).
 CHARTS = {
     "interventions-by-month": ("interventions",
-                               lambda board: charts.interventions_by_month(
-                                   board.interventions.by_month)),
-    "outcomes": ("outcomes", lambda board: charts.outcome_shares(board.outcomes)),
-    "delays": ("delays", lambda board: charts.delays(board.delays)),
-    "referrals-by-reason": ("referrals",
-                            lambda board: charts.referrals_by_reason(board.referrals.by_reason)),
+                               lambda board, narrow: charts.interventions_by_month(
+                                   board.interventions.by_month, narrow=narrow)),
+    "outcomes": ("outcomes",
+                 lambda board, narrow: charts.outcome_shares(board.outcomes, narrow=narrow)),
+    "delays": ("delays", lambda board, narrow: charts.delays(board.delays, narrow=narrow)),
+    "referrals-by-reason": ("referrals", lambda board, narrow: charts.referrals_by_reason(
+        board.referrals.by_reason, narrow=narrow)),
 }
 
 
@@ -87,7 +88,7 @@ def chart(chart):
         abort(404)
     part, draw = CHARTS[chart]
     board = figures_of.dashboard(_scope(form, teams), form.period, parts=(part,))
-    return Response(draw(board), mimetype="image/svg+xml",
+    return Response(draw(board, request.args.get("size") == "narrow"), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=300"})
 
 
