@@ -52,13 +52,20 @@ def _create_user(username, full_name, email, roles, team_names, language, passwo
               help="Also add N plain cases, for benchmarks.")
 @with_appcontext
 def demo_data_command(if_empty, case_count):
-    """Load the demo organisation (teams, staff). Safe to run again: nothing is duplicated."""
+    """Load the demo organisation (teams, staff, cases, last year's work and this year's so
+    far). Safe to run again: nothing is duplicated."""
     if if_empty and demo.has_accounts():
         click.echo("The database already has accounts: demo data not loaded again.")
     else:
         summary = demo.load(cases=case_count)
         click.echo(f"Demo data: {summary['teams']} teams, {summary['users']} accounts "
                    f"({summary['created']} new), {summary['cases']} new cases.")
+        past = summary["year"]
+        if past:
+            click.echo(f"Last year and this year so far: "
+                       f"{past.get('field_activities', 0)} field activities, "
+                       f"{past.get('interventions', 0)} interventions, "
+                       f"{past.get('referrals', 0)} referrals to partners.")
     click.echo(demo.LOGINS_HELP)
 
 

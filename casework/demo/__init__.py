@@ -9,7 +9,7 @@ from ..auth import operations
 from ..auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
 from ..extensions import db
 from ..reference.defaults import load_defaults
-from . import stories
+from . import stories, year
 
 DEMO_PASSWORD = "casework-demo"
 
@@ -46,9 +46,8 @@ def _email(username):
     return f"{username}@mediation-demo.example"
 
 
-def load(cases: int = 0) -> dict:
-    """Create what is missing of the demo organisation; leave what exists alone.
-    ``cases`` asks for that many more plain cases, for benchmarks."""
+def load_organisation() -> tuple[dict, int]:
+    """The reference lists, clauses, teams and staff: ``(teams by name, accounts made)``."""
     load_defaults()
     load_clauses()
     teams = {}
@@ -62,12 +61,21 @@ def load(cases: int = 0) -> dict:
                                    email=_email(username), password=DEMO_PASSWORD,
                                    roles=roles, teams=[teams[n] for n in team_names])
             created += 1
+    return teams, created
+
+
+def load(cases: int = 0) -> dict:
+    """Create what is missing of the demo organisation; leave what exists alone: its
+    teams and staff, the story cases, the past year (see year.py). ``cases`` asks for that
+    many more plain cases, for benchmarks."""
+    teams, created = load_organisation()
     told = stories.load_stories()
+    past = year.load_year()
     bulk = stories.load_bulk(cases) if cases else 0
-    if bulk:
+    if bulk or past:
         # Fresh statistics after a bulk load, so that the query planner knows the tables'
         # sizes (SQLite has none until ANALYZE; PostgreSQL's autovacuum would come later).
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return {"teams": len(teams), "users": len(STAFF), "created": created,
-            "cases": told + bulk}
+            "cases": told + past.get("cases", 0) + bulk, "year": past}
