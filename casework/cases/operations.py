@@ -213,22 +213,21 @@ def assign(actor, case, lead, co=None, reason="", version=None):
 # — Workflow ——————————————————————————————————————————————————————————————————
 
 def transition(actor, case, name, *, outcome=None, reason="", version=None,
-               closing_summary="", referrals=(), answers=(), partner=None):
+               closing_summary="", referrals=(), answers=()):
     """Take the workflow step ``name`` (see workflow.TRANSITIONS) on the case and commit.
     Closing also records the closing summary, the referrals to partners (mises en
     relation: [(partner, reason item, detail)], made on the closing day) and the
     satisfaction answers ([(party, or None for the referring partner, {question:
-    1..4})]). ``partner`` (older callers): the case is referred to it, one referral
-    without a reason."""
+    1..4})])."""
     changes = take_step(actor, case, name, outcome=outcome, reason=reason, version=version,
                         closing_summary=closing_summary, referrals=referrals,
-                        answers=answers, partner=partner)
+                        answers=answers)
     commit(db.session)
     return changes
 
 
 def take_step(actor, case, name, *, outcome=None, reason="", version=None,
-              closing_summary="", referrals=(), answers=(), partner=None):
+              closing_summary="", referrals=(), answers=()):
     """``transition()`` without the commit: for an operation whose user action ends with a
     workflow step (a follow-up check closing the case), so both commit together or not at
     all. Every closure goes through here, with its closing record."""
@@ -241,8 +240,6 @@ def take_step(actor, case, name, *, outcome=None, reason="", version=None,
         if "outcome" in step.needs and outcome not in workflow.outcomes_from(case.status):
             raise OperationError(_l("Choose the outcome of the case."), field="outcome")
         raise OperationError(_l("Give a reason."), field="reason")
-    if partner is not None and not referrals:
-        referrals = [(partner, None, "")]
     if outcome == "referred_to_partner" and not referrals:
         raise OperationError(_l("The case was referred to a partner: say to which one."),
                              field="referral_partner_1")
@@ -254,7 +251,7 @@ def take_step(actor, case, name, *, outcome=None, reason="", version=None,
             changes.append(("closing_summary", case.closing_summary or None,
                             closing_summary))
             case.closing_summary = closing_summary
-        if referrals and (outcome == "referred_to_partner" or partner is not None):
+        if referrals and outcome in ("referred_to_partner", "not_eligible"):
             partner = referrals[0][0]
             changes.append(("referred_to", case.referred_to, partner))
             case.referred_to = partner

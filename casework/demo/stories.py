@@ -19,8 +19,8 @@ from ..meetings import operations as meetings
 from ..cases.models import (Case, CaseCounter, Party, TimelineEvent,
                           case_categories)
 from ..extensions import db
-from ..reference.models import (CATEGORY, SOURCE, TERRITORY, MeetingPlace, Partner,
-                                ReferenceItem)
+from ..reference.models import (CATEGORY, REFERRAL_REASON, SOURCE, TERRITORY, MeetingPlace,
+                                Partner, ReferenceItem)
 
 # Addresses: (street, postcode, city, territory city). Several stories share an address.
 LYON_8 = [("12 rue Professeur Beauvisage", "69008", "Lyon"),
@@ -176,6 +176,12 @@ class _Story:
         self.manager, self.mediators, self.day = manager, mediators, received
         self.today = today  # the demo's today, whatever moment a step is told at
 
+    @staticmethod
+    def reason(code):
+        """An item of the referral reasons' list (None if an admin removed it)."""
+        return db.session.execute(select(ReferenceItem).filter_by(
+            kind=REFERRAL_REASON, code=code)).scalar_one_or_none()
+
     def at(self, days=0, hour=9):
         self.day = min(working_day(self.day + timedelta(days=days)), self.today)
         return clock_at(_moment(self.day, hour))
@@ -220,7 +226,8 @@ class _Story:
         if outcome == "not_eligible":
             with self.at(hour=11):
                 operations.transition(self.manager, case, "close", outcome=outcome,
-                                      reason=case.eligibility_note, partner=self.partner)
+                                      reason=case.eligibility_note,
+                                      referrals=[(self.partner, self.reason("legal"), "")])
             return
         if stage == "referral" or case.status == workflow.CLOSED:
             return
@@ -269,9 +276,10 @@ class _Story:
             partner = db.session.execute(select(Partner).order_by(Partner.name)).scalars(
             ).first() if outcome == "referred_to_partner" else None
             with self.at(days=12, hour=16):
-                operations.transition(lead, case, "close", outcome=outcome,
-                                      reason=reasons.get(outcome, ""), partner=partner,
-                                      closing_summary=reasons.get(outcome, ""))
+                operations.transition(
+                    lead, case, "close", outcome=outcome, reason=reasons.get(outcome, ""),
+                    referrals=[(partner, self.reason("legal"), "")] if partner else (),
+                    closing_summary=reasons.get(outcome, ""))
 
     def contacts(self, case, lead, co, index):
         complainant, respondent = case.parties[0], case.parties[1]
