@@ -52,6 +52,10 @@ class Case(db.Model):
         Index("ix_cases_team_status_received", "team_id", "status", "received_on"),
         # The search box scans this narrow index rather than the whole table.
         Index("ix_cases_team_search", "team_id", "search_text"),
+        # The reports: a team's cases closed over a period; a mediator's open cases.
+        Index("ix_cases_team_closed", "team_id", "closed_on"),
+        Index("ix_cases_lead_status", "lead_mediator_id", "status"),
+        Index("ix_cases_co_status", "co_mediator_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,8 +93,8 @@ class Case(db.Model):
     referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     closing_summary: Mapped[str] = mapped_column(Text, default="")
 
-    lead_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    co_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    lead_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    co_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Reference, parties' names and address, lower-case and without accents: the search box.
     search_text: Mapped[str] = mapped_column(Text, default="")

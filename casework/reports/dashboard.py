@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import format_date, get_locale
-from sqlalchemy import (Date, Integer, and_, case, cast, event, func, literal, or_, select,
-                        union_all)
+from sqlalchemy import (Date, Integer, and_, case, cast, event, exists, func, literal, or_,
+                        select, union_all)
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -604,22 +605,36 @@ def _delays(scope: _Scope) -> list[Delay]:
 
     zone = literal(scope.zone.key)
     teams = Case.team_id.in_(scope.team_ids)
-    first_contact = (select(Intervention.case_id.label("case_id"),
-                            func.min(Intervention.at).label("first_at"))
-                     .join(Case, Case.id == Intervention.case_id).where(teams)
-                     .group_by(Intervention.case_id).subquery())
-    first_table = (select(RoundTable.case_id.label("case_id"),
-                          func.min(RoundTable.starts_at).label("first_at"))
-                   .join(Case, Case.id == RoundTable.case_id)
-                   .where(teams, RoundTable.status == "held")
-                   .group_by(RoundTable.case_id).subquery())
+    # A case's first contact (first held round table) is one in the period with none
+    # before it: the period's rows, each checked on the (case, moment) index — not the
+    # earliest row of every case ever, which grows with the years of history.
+    def first_of(moment, case_id, row_id, earlier, *, held=None, earlier_held=None):
+        earlier_moment, earlier_case_id, earlier_id = earlier
+        return (select(case_id.label("case_id"), moment.label("first_at"))
+                .join(Case, Case.id == case_id)
+                .where(teams, moment >= scope.start, moment < scope.end,
+                       *([] if held is None else [held]),
+                       ~exists().where(
+                           earlier_case_id == case_id,
+                           *([] if earlier_held is None else [earlier_held]),
+                           or_(earlier_moment < moment,
+                               and_(earlier_moment == moment, earlier_id < row_id))))
+                .subquery())
+
+    before = aliased(Intervention)
+    first_contact = first_of(Intervention.at, Intervention.case_id, Intervention.id,
+                             (before.at, before.case_id, before.id))
+    held_before = aliased(RoundTable)
+    first_table = first_of(RoundTable.starts_at, RoundTable.case_id, RoundTable.id,
+                           (held_before.starts_at, held_before.case_id, held_before.id),
+                           held=RoundTable.status == "held",
+                           earlier_held=held_before.status == "held")
 
     def reached(key, first):
         return (select(literal(key).label("step"),
                        days_between(local_date(first.c.first_at, zone),
                                     Case.received_on).label("days"))
-                .select_from(first).join(Case, Case.id == first.c.case_id)
-                .where(first.c.first_at >= scope.start, first.c.first_at < scope.end))
+                .select_from(first).join(Case, Case.id == first.c.case_id))
 
     steps = union_all(
         reached("first_contact", first_contact),
