@@ -48,6 +48,10 @@ GLOBAL_GET = {
     "/clauses/<int:clause_id>": {MANAGER},
     "/reports/interventions": {MANAGER},
     "/reports/interventions.csv": {MANAGER},
+    "/reports/figures.xlsx": {MANAGER},
+    "/reports/annual": {MANAGER},
+    "/reports/annual/<int:year>": {MANAGER},
+    "/reports/annual/<int:year>.docx": {MANAGER},
 }
 # Actions posted from a page, not about one case: rule → who may post.
 GLOBAL_POST = {
@@ -58,6 +62,7 @@ GLOBAL_POST = {
     "/admin/reference/places/<int:place_id>/active": {ADMIN},
     "/clauses/<int:clause_id>/active": {MANAGER},
     "/agenda/calendar-link": WORKERS,
+    "/reports/annual/<int:year>": {MANAGER},
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
@@ -105,6 +110,7 @@ def world(app, make, org, refs):
                 kind="category")).scalars().first(),
             "partner_id": db.session.execute(db.select(Partner.id)).scalars().first(),
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
+            "year": clock.today().year - 1,
         }
     return values
 

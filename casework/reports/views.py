@@ -1,20 +1,24 @@
-"""Reports: the intervention figures of a manager's teams over a period, on screen and as
-a spreadsheet of interventions (no resident's name in either)."""
+"""Reports: the figures of a manager's teams over a period, on screen, as a spreadsheet
+(CSV of interventions, XLSX of every breakdown and the period's rows) and as the annual
+activity report (.docx) with the sections the director writes. No resident is named in any."""
 import csv
 import io
+import tempfile
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
+from flask_babel import force_locale, format_date, gettext as _
 from flask_login import current_user
 
 from ..auth.models import Team
 from ..core.clock import local_zone, today
+from ..core.errors import EditConflict
 from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
-from . import figures, models, periods  # noqa: F401  (models: for create_all and Alembic)
-from .forms import PeriodForm
+from . import annual, charts, dashboard, figures, models, operations, periods, rows, spreadsheet
+from .forms import AnnualTextsForm, PeriodForm
 
 bp = Blueprint("reports", __name__)
 
@@ -100,3 +104,153 @@ def interventions_csv():
     name = f"interventions-{form.start.data.isoformat()}-{form.end.data.isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.route("/figures.xlsx")
+@requires("see_reports")
+def figures_xlsx():
+    """Every breakdown of the dashboard and the period's rows, as a spreadsheet. Built in
+    a temporary file in constant memory, then streamed from it."""
+    teams = _teams()
+    form = _period_form(teams)
+    if not form.validate():
+        return redirect(url_for(".interventions", **request.args))
+    team_ids = _scope(form, teams)
+    zone, period, language = local_zone(), form.period, current_language()
+    start, end = period.bounds(zone)
+    figures_ = dashboard.dashboard(team_ids, period)
+    names = [team.name for team in teams if team.id in team_ids]
+    out = tempfile.TemporaryFile()
+    try:
+        spreadsheet.write_workbook(
+            out, figures_, spreadsheet.Rows(
+                interventions=rows.intervention_rows(team_ids, start, end),
+                field_activities=rows.field_activity_rows(team_ids, start, end, language),
+                referrals=rows.referral_rows(team_ids, period.first, period.last, language),
+                closed_cases=rows.closed_case_rows(team_ids, period.first, period.last,
+                                                   language)),
+            language=language, zone=zone, teams_label=", ".join(names),
+            period_label=_("From %(start)s to %(end)s", start=format_date(period.first, "long"),
+                           end=format_date(period.last, "long")))
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    name = f"casework-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name,
+                     max_age=0)
+
+
+# --- The annual activity report --------------------------------------------------------
+
+FIRST_YEAR = 2000
+
+
+def _annual_year_or_404(year: int) -> int:
+    """A year the report can be about: from 2000 to this one."""
+    if not FIRST_YEAR <= year <= today().year:
+        abort(404)
+    return year
+
+
+@bp.route("/annual")
+@requires("see_reports")
+def annual_latest():
+    """The report a director writes: last year's, until this year's is worth writing
+    (from November on)."""
+    now = today()
+    return redirect(url_for(".annual_page", year=now.year if now.month >= 11 else now.year - 1))
+
+
+@bp.route("/annual/<int:year>", methods=["GET", "POST"])
+@requires("see_reports")
+def annual_page(year):
+    _annual_year_or_404(year)
+    saved = operations.annual_texts(year)
+    form = AnnualTextsForm()
+    if request.method == "GET":
+        for section in models.SECTIONS:
+            record = saved.get(section)
+            form[section].data = record.text if record else ""
+            form[f"version_{section}"].data = str(record.version) if record else ""
+    status, differences = 200, {}
+    if form.validate_on_submit():
+        try:
+            changed = operations.save_annual_texts(
+                current_user, year, {s: form[s].data for s in models.SECTIONS},
+                {s: form[f"version_{s}"].data for s in models.SECTIONS})
+        except EditConflict as error:
+            form.form_errors.append(error.message)
+            saved = operations.annual_texts(year)
+            for section in getattr(error, "sections", models.SECTIONS):
+                record = saved.get(section)
+                differences[section] = record.text if record else ""
+            for section in models.SECTIONS:
+                record = saved.get(section)
+                form[f"version_{section}"].data = str(record.version) if record else ""
+            status = 409
+        else:
+            flash(_("The texts of the %(year)s report are saved.", year=year) if changed
+                  else _("Nothing has changed."), "success")
+            return redirect(url_for(".annual_page", year=year))
+    teams = _teams()
+    return render_template("reports/annual.html", form=form, year=year, teams=teams,
+                           saved=saved, differences=differences, today_year=today().year,
+                           language=current_language()), status
+
+
+@bp.route("/annual/<int:year>.docx")
+@requires("see_reports")
+def annual_docx(year):
+    """The year's report, built now from the figures and the director's saved texts, in
+    the user's language or ``?lang=fr|en``."""
+    _annual_year_or_404(year)
+    language = request.args.get("lang")
+    if language not in annual.LANGUAGES:
+        language = current_language()
+    teams = _teams()
+    team_ids = sorted(team.id for team in teams)
+    texts = operations.annual_texts(year)
+    config = current_app.config
+    with force_locale(language):
+        figures_ = dashboard.dashboard(team_ids, periods.year(year))
+        images = {}
+        if figures_.interventions.total.total and figures_.interventions.by_month:
+            images["interventions_by_month"] = charts.interventions_by_month(
+                figures_.interventions.by_month, fmt="png")
+        if figures_.outcomes.closed:
+            images["outcome_shares"] = charts.outcome_shares(figures_.outcomes, fmt="png")
+        if any(delay.cases for delay in figures_.delays):
+            images["delays"] = charts.delays([d for d in figures_.delays if d.cases],
+                                             fmt="png")
+        if figures_.referrals.total.count:
+            images["referrals_by_reason"] = charts.referrals_by_reason(
+                figures_.referrals.by_reason, fmt="png")
+    body = annual.build(annual.AnnualData(
+        organisation_name=config["ORGANISATION_NAME"],
+        organisation_address=config["ORGANISATION_ADDRESS"],
+        organisation_phone=config["ORGANISATION_PHONE"],
+        organisation_email=config.get("ORGANISATION_EMAIL", ""),
+        year=year, language=language, teams=[team.name for team in teams],
+        figures=figures_, charts=images, generated_on=today(),
+        sections={section: record.text for section, record in texts.items()},
+        logo=_logo()))
+    name = (f"rapport-activite-{year}.docx" if language == "fr"
+            else f"annual-report-{year}.docx")
+    return Response(body, mimetype=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _logo():
+    path = current_app.config.get("ORGANISATION_LOGO")
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return None
