@@ -46,6 +46,8 @@ GLOBAL_GET = {
     "/clauses/": {MANAGER},
     "/clauses/new": {MANAGER},
     "/clauses/<int:clause_id>": {MANAGER},
+    "/reports/": {MANAGER},
+    "/reports/charts/<chart>.svg": {MANAGER},
     "/reports/interventions": {MANAGER},
     "/reports/interventions.csv": {MANAGER},
     "/reports/figures.xlsx": {MANAGER},
@@ -111,6 +113,7 @@ def world(app, make, org, refs):
             "partner_id": db.session.execute(db.select(Partner.id)).scalars().first(),
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
             "year": clock.today().year - 1,
+            "chart": "outcomes",
         }
     return values
 

@@ -245,14 +245,14 @@ class WorkloadLine:
 class Dashboard:
     period: periods.Period
     team_ids: list[int]
-    interventions: Interventions
-    received: Received
-    caseload: Caseload
-    outcomes: Outcomes
-    delays: list[Delay]
-    referrals: Referrals
-    satisfaction: Satisfaction
-    workload: list[WorkloadLine]
+    interventions: Interventions | None
+    received: Received | None
+    caseload: Caseload | None
+    outcomes: Outcomes | None
+    delays: list[Delay] | None
+    referrals: Referrals | None
+    satisfaction: Satisfaction | None
+    workload: list[WorkloadLine] | None
 
 
 def small_cell(value: int, threshold: int = SMALL_CELL) -> int | str:
@@ -262,18 +262,22 @@ def small_cell(value: int, threshold: int = SMALL_CELL) -> int | str:
     return f"< {threshold}" if 0 < value < threshold else value
 
 
-def dashboard(team_ids, period: periods.Period) -> Dashboard:
+PARTS = ("interventions", "received", "caseload", "outcomes", "delays", "referrals",
+         "satisfaction", "workload")
+
+
+def dashboard(team_ids, period: periods.Period, parts=PARTS) -> Dashboard:
     """The figures of ``period`` (local days, bounds in core.clock.local_zone) in the teams
-    ``team_ids`` (already scoped to what the user may see). About thirty queries, however
-    many rows."""
+    ``team_ids`` (already scoped to what the user may see). About forty queries, however
+    many rows. ``parts``: only these sections (names of PARTS; the others are None), for
+    a chart that needs one."""
     team_ids = sorted(team_ids)
     scope = _Scope(team_ids, period)
-    return Dashboard(
-        period=period, team_ids=team_ids,
-        interventions=_interventions(scope), received=_received(scope),
-        caseload=_caseload(scope), outcomes=_outcomes(scope), delays=_delays(scope),
-        referrals=_referrals(scope), satisfaction=_satisfaction(scope),
-        workload=_workload(scope))
+    makers = {"interventions": _interventions, "received": _received, "caseload": _caseload,
+              "outcomes": _outcomes, "delays": _delays, "referrals": _referrals,
+              "satisfaction": _satisfaction, "workload": _workload}
+    return Dashboard(period=period, team_ids=team_ids, **{
+        name: makers[name](scope) if name in parts else None for name in PARTS})
 
 
 # --- SQL helpers ----------------------------------------------------------------------
@@ -629,11 +633,11 @@ def _delays(scope: _Scope) -> list[Delay]:
         func.count().over(partition_by=steps.c.step).label("n")).subquery()
     # Integer division on both databases: the two middle ranks (one when n is odd) and the
     # nearest rank of the 90th percentile, ceil(0.9 n).
-    middle = or_(ranked.c.rank == (ranked.c.n + 1) / 2, ranked.c.rank == (ranked.c.n + 2) / 2)
+    middle = or_(ranked.c.rank == (ranked.c.n + 1) // 2, ranked.c.rank == (ranked.c.n + 2) // 2)
     found = {step: (n, median, p90) for step, n, median, p90 in _rows(
         select(ranked.c.step, ranked.c.n,
                func.avg(case((middle, ranked.c.days))),
-               func.max(case((ranked.c.rank == (9 * ranked.c.n + 9) / 10, ranked.c.days))))
+               func.max(case((ranked.c.rank == (9 * ranked.c.n + 9) // 10, ranked.c.days))))
         .group_by(ranked.c.step, ranked.c.n))}
     labels = {"first_contact": _("Referral to first contact"),
               "first_round_table": _("Referral to first round table"),

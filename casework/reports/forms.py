@@ -10,6 +10,9 @@ from ..core.clock import today
 from ..core.forms import Form, not_too_old, strip
 from .periods import Period
 
+# Longer than this, a period is a typing mistake more than a question.
+MAX_YEARS = 10
+
 
 class PeriodForm(Form):
     class Meta:
@@ -24,6 +27,10 @@ class PeriodForm(Form):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end of the period comes before its start."))
+        start = self.start.data
+        if field.data and start and field.data >= _years_after(start, MAX_YEARS):
+            raise ValidationError(_l("A period is at most %(years)d years long.",
+                                     years=MAX_YEARS))
         limit = date(today().year + 2, 1, 1)
         if field.data and field.data >= limit:
             raise ValidationError(_l("Enter a date before %(date)s.", date=limit.isoformat()))
@@ -31,6 +38,13 @@ class PeriodForm(Form):
     @property
     def period(self) -> Period:
         return Period(self.start.data, self.end.data)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 3, 1)
 
 
 # The longest text a section of the annual report takes: a few pages.

@@ -1,13 +1,14 @@
-"""Reports: the figures of a manager's teams over a period, on screen, as a spreadsheet
-(CSV of interventions, XLSX of every breakdown and the period's rows) and as the annual
-activity report (.docx) with the sections the director writes. No resident is named in any."""
+"""Reports: the dashboard of a manager's teams over a period (figures, charts beside their
+tables), the intervention figures and their spreadsheet, the dashboard as a spreadsheet
+(XLSX: every breakdown and the period's rows) and the annual activity report (.docx) with
+the sections the director writes — no resident's name in any."""
 import csv
 import io
 import tempfile
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import force_locale, format_date, format_decimal, format_percent, gettext as _
 from flask_login import current_user
 
 from ..auth.models import Team
@@ -17,7 +18,8 @@ from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
-from . import annual, charts, dashboard, figures, models, operations, periods, rows, spreadsheet
+from . import annual, charts, dashboard as figures_of, figures, models, operations, periods
+from . import rows, spreadsheet
 from .forms import AnnualTextsForm, PeriodForm
 
 bp = Blueprint("reports", __name__)
@@ -52,6 +54,48 @@ def _scope(form, teams):
 def _teams():
     return db.session.execute(db.select(Team).where(Team.id.in_(visible_teams(current_user)))
                               .order_by(Team.name)).scalars().all()
+
+
+# The charts of the dashboard: name → (the part of the dashboard it needs, how to draw it).
+CHARTS = {
+    "interventions-by-month": ("interventions",
+                               lambda board, narrow: charts.interventions_by_month(
+                                   board.interventions.by_month, narrow=narrow)),
+    "outcomes": ("outcomes",
+                 lambda board, narrow: charts.outcome_shares(board.outcomes, narrow=narrow)),
+    "delays": ("delays", lambda board, narrow: charts.delays(board.delays, narrow=narrow)),
+    "referrals-by-reason": ("referrals", lambda board, narrow: charts.referrals_by_reason(
+        board.referrals.by_reason, narrow=narrow)),
+}
+
+
+@bp.route("/")
+@requires("see_reports")
+def dashboard():
+    teams = _teams()
+    form = _period_form(teams)
+    context = {"form": form, "teams": teams, "presets": periods.presets(today())}
+    if form.validate():
+        query = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(),
+                 "team": form.team.data or None}
+        context.update(period=form.period, query=query,
+                       board=figures_of.dashboard(_scope(form, teams), form.period))
+    return render_template("reports/dashboard.html", **context)
+
+
+@bp.route("/charts/<chart>.svg")
+@requires("see_reports")
+def chart(chart):
+    if chart not in CHARTS:
+        abort(404)
+    teams = _teams()
+    form = _period_form(teams)
+    if not form.validate():
+        abort(404)
+    part, draw = CHARTS[chart]
+    board = figures_of.dashboard(_scope(form, teams), form.period, parts=(part,))
+    return Response(draw(board, request.args.get("size") == "narrow"), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300"})
 
 
 @bp.route("/interventions")
@@ -106,6 +150,23 @@ def interventions_csv():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@bp.app_template_filter("share")
+def share_filter(value):
+    """A share (0–1) as a percentage in the reader's language ("87 %"); "—" for none."""
+    return "—" if value is None else format_percent(value)
+
+
+@bp.app_template_filter("days")
+def days_filter(value):
+    return "—" if value is None else format_decimal(value, "#,##0.#")
+
+
+@bp.app_template_filter("figure")
+def figure_filter(value):
+    """A count with the reader's digit grouping (34 444, 34,444)."""
+    return format_decimal(value)
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -118,11 +179,11 @@ def figures_xlsx():
     teams = _teams()
     form = _period_form(teams)
     if not form.validate():
-        return redirect(url_for(".interventions", **request.args))
+        return redirect(url_for(".dashboard", **request.args))
     team_ids = _scope(form, teams)
     zone, period, language = local_zone(), form.period, current_language()
     start, end = period.bounds(zone)
-    figures_ = dashboard.dashboard(team_ids, period)
+    figures_ = figures_of.dashboard(team_ids, period)
     names = [team.name for team in teams if team.id in team_ids]
     out = tempfile.TemporaryFile()
     try:
@@ -217,7 +278,7 @@ def annual_docx(year):
     texts = operations.annual_texts(year)
     config = current_app.config
     with force_locale(language):
-        figures_ = dashboard.dashboard(team_ids, periods.year(year))
+        figures_ = figures_of.dashboard(team_ids, periods.year(year))
         images = {}
         if figures_.interventions.total.total and figures_.interventions.by_month:
             images["interventions_by_month"] = charts.interventions_by_month(

@@ -9,7 +9,8 @@ PAGES = {
     "mediator": ["/cases/mine", "/cases/", "/cases/{case}", "/cases/{case}/interventions/new",
                  "/cases/{case}/round-tables/new", "/agenda"],
     "manager": ["/cases/unassigned", "/cases/{agreement}/agreement", "/reports/interventions",
-                "/reports/interventions?start={last_year}-01-01&end={year}-12-31", "/clauses/"],
+                "/reports/interventions?start={last_year}-01-01&end={year}-12-31", "/reports/",
+                "/reports/?start={last_year}-01-01&end={year}-12-31", "/clauses/"],
     "admin": ["/admin/users", "/admin/users/new", "/admin/reference/categories"],
 }
 
