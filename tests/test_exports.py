@@ -295,6 +295,26 @@ def test_a_place_typed_as_a_formula_stays_text(client, year):
     assert b"<f>" not in b"".join(book.xml[path] for path in book.sheets.values())
 
 
+def test_every_formula_start_is_marked_as_text(app, client, org, year):
+    places = ["=1+1", "+33 4 78 00 00 00", "-1 (sous-sol)", "@SUM(A1:A9)", "\tTab"]
+    with app.app_context():
+        kind = db.session.execute(db.select(ReferenceItem).filter_by(
+            kind="activity", code="workshop")).scalar_one()
+        for day, place in enumerate(places, start=1):
+            field_activity(org["north"], [org["mediator"]], kind=kind, mode="collective",
+                           people=3, when=at(date(YEAR, 11, day)), place=place)
+        db.session.commit()
+    client.login("marc.manager")
+    book = Workbook(xlsx(client).data)
+    cells = book.cells("Field activities (rows)")
+    found = {value(cells[(row, 5)]): book.is_quoted(cells[(row, 5)])
+             for row in range(1, 8) if (row, 5) in cells}
+    for place in places[:4]:
+        assert found[place] is True, place   # kept as typed, marked as text
+    assert found[" Tab"] is False            # the tab is gone: nothing left to mark
+    assert found["École Pasteur, CM2"] is False
+
+
 def test_the_referrals_and_closed_cases_rows(client, year):
     client.login("marc.manager")
     book = Workbook(xlsx(client).data)

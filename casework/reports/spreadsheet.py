@@ -122,6 +122,8 @@ class _Sheet:
             text = clean(value, multiline=False)
             if text.startswith(FORMULA_STARTS):
                 sheet.write_string(row, column, text, book.quoted)
+            elif kind == COUNT:  # "< 5", on the right like the numbers around it
+                sheet.write_string(row, column, text, book.formats[COUNT])
             else:
                 sheet.write_string(row, column, text, book.bold if bold else None)
         elif isinstance(value, datetime) or isinstance(value, date):

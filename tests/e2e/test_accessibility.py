@@ -10,7 +10,8 @@ PAGES = {
                  "/cases/{case}/round-tables/new", "/agenda"],
     "manager": ["/cases/unassigned", "/cases/{agreement}/agreement", "/reports/interventions",
                 "/reports/interventions?start={last_year}-01-01&end={year}-12-31", "/reports/",
-                "/reports/?start={last_year}-01-01&end={year}-12-31", "/clauses/"],
+                "/reports/?start={last_year}-01-01&end={year}-12-31", "/reports/annual/{last_year}",
+                "/clauses/"],
     "admin": ["/admin/users", "/admin/users/new", "/admin/reference/categories"],
 }
 
