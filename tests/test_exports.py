@@ -457,14 +457,29 @@ def test_the_report_language_follows_the_user_without_lang(client, year):
     assert "Rapport d’activité 2025" in text
 
 
-def test_the_report_has_its_charts_as_images(client, year):
+def images_of(body):
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    return [archive.read(name) for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_no_chart_shows_what_the_tables_hide_under_five(client, year):
     client.login("marc.manager")
-    body = client.get(f"/reports/annual/{YEAR}.docx?lang=fr").data
-    images = [n for n in zipfile.ZipFile(io.BytesIO(body)).namelist()
-              if n.startswith("word/media/")]
-    assert len(images) == 4
-    assert all(zipfile.ZipFile(io.BytesIO(body)).read(n).startswith(b"\x89PNG")
-               for n in images)
+    # Every line of this year is under 5 cases (or a month under 5 interventions).
+    assert images_of(client.get(f"/reports/annual/{YEAR}.docx?lang=fr").data) == []
+
+
+def test_the_report_has_its_charts_as_images(app, client, org, refs, year):
+    with app.app_context():
+        partner = db.session.get(Partner, refs["conciliator"].id)
+        reason = db.session.execute(db.select(ReferenceItem).filter_by(
+            kind="referral_reason", code="justice")).scalar_one()
+        for day in range(1, 6):
+            referral(org["north"], partner, on=date(YEAR, 10, day),
+                     case=db.session.get(Case, year["b"].id), reason=reason)
+        db.session.commit()
+    client.login("marc.manager")
+    images = images_of(client.get(f"/reports/annual/{YEAR}.docx?lang=fr").data)
+    assert len(images) == 1 and images[0].startswith(b"\x89PNG")   # referrals by reason
 
 
 def save_texts(client, year_number, **texts):

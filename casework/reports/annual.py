@@ -214,10 +214,10 @@ TEXT = {
                         "cases referred by a partner).",
         "no_answers": "No survey answers this year.",
         "method_title": "Notes on method",
-        "method": ("The figures cover {scope}, from {first} to {last}. Counts from 1 to 4 "
+        "method": ("The figures cover {scope} from {first} to {last}. Counts from 1 to 4 "
                    "are shown as \"< 5\" so that no figure can point to a person. No resident "
                    "is named in this report."),
-        "method_scope": ("the {teams} team", "the teams {teams}"),
+        "method_scope": ("the {teams} team", "the {teams} teams"),
         "chart": {"interventions_by_month": "Interventions month by month",
                   "outcome_shares": "Outcomes of the cases closed",
                   "delays": "Delays, in days",
@@ -260,6 +260,14 @@ def day(value: date, language: str) -> str:
     if language == "fr" and value.day == 1:
         text = "1er" + text[1:]
     return text
+
+
+def names(items, language: str) -> str:
+    """«Habitat, Nord et Sud»; "Habitat, North and South"."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" et " if language == "fr" else " and ") + items[-1]
 
 
 def span(first: date, last: date, language: str) -> tuple[str, str]:
@@ -704,7 +712,7 @@ class _Report:
             "cases_intro",
             received=self.plural("received", received.total, n=self.n(received.total)),
             closed=self.plural("received_note", outcomes.closed,
-                               closed=self.n(outcomes.closed))))
+                               closed=self.n(outcomes.closed))), keep=True)
         if not received.total:
             return
         for key, column, entries in (("by_category", "category", received.by_category),
@@ -740,7 +748,8 @@ class _Report:
             if outcomes.agreements:
                 self.paragraph(self.t("outcomes_intro",
                                       agreements=self.pct(outcomes.agreement_share),
-                                      respected=self.pct(outcomes.respected_share)))
+                                      respected=self.pct(outcomes.respected_share)),
+                               keep=True)
             lines = [e for e in outcomes.by_outcome if e.count]
             self.table([self.t("outcome"), self.t("cases"), self.t("share")],
                        [[e.label, count(e.count, self.language), self._share(e.count, e.share)]
@@ -768,7 +777,7 @@ class _Report:
                             n=self.n(referrals.total.count))
         if referrals.total.known:
             intro += self.t("take_up_intro", share=self.pct(referrals.total.take_up))
-        self.paragraph(intro)
+        self.paragraph(intro, keep=True)
         if not referrals.total.count:
             return
         headers = [self.t("referrals_col"), self.t("taken_up")]
@@ -821,7 +830,7 @@ class _Report:
         period, teams = self.figures.period, self.data.teams
         self.heading(self.t("method_title"), 2)
         scope = _plural(self.text["method_scope"], len(teams), "en",
-                        teams=", ".join(teams))
+                        teams=names(teams, self.language))
         first, last = span(period.first, period.last, self.language)
         self.note(self.t("method", scope=scope, first=first, last=last))
 

@@ -3,6 +3,7 @@ tables), the intervention figures and their spreadsheet, the dashboard as a spre
 (XLSX: every breakdown and the period's rows) and the annual activity report (.docx) with
 the sections the director writes — no resident's name in any."""
 import csv
+import dataclasses
 import io
 import tempfile
 
@@ -279,18 +280,7 @@ def annual_docx(year):
     config = current_app.config
     with force_locale(language):
         figures_ = figures_of.dashboard(team_ids, periods.year(year))
-        images = {}
-        if figures_.interventions.total.total and figures_.interventions.by_month:
-            images["interventions_by_month"] = charts.interventions_by_month(
-                figures_.interventions.by_month, fmt="png")
-        if figures_.outcomes.closed:
-            images["outcome_shares"] = charts.outcome_shares(figures_.outcomes, fmt="png")
-        if any(delay.cases for delay in figures_.delays):
-            images["delays"] = charts.delays([d for d in figures_.delays if d.cases],
-                                             fmt="png")
-        if figures_.referrals.total.count:
-            images["referrals_by_reason"] = charts.referrals_by_reason(
-                figures_.referrals.by_reason, fmt="png")
+        images = _annual_charts(figures_)
     body = annual.build(annual.AnnualData(
         organisation_name=config["ORGANISATION_NAME"],
         organisation_address=config["ORGANISATION_ADDRESS"],
@@ -304,6 +294,31 @@ def annual_docx(year):
             else f"annual-report-{year}.docx")
     return Response(body, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _annual_charts(board) -> dict[str, bytes]:
+    """The report's charts, as PNG. The document leaves the association: a chart draws
+    only lines of 5 cases or more (the tables show the others "< 5"), and is left out when
+    no line is left — or, for the months, when a month holds 1 to 4 interventions."""
+    def shown(count):
+        return count >= figures_of.SMALL_CELL
+
+    images = {}
+    months = board.interventions.by_month
+    if board.interventions.total.total and months and not any(
+            0 < value < figures_of.SMALL_CELL for line in months for value in (line.case, line.field)):
+        images["interventions_by_month"] = charts.interventions_by_month(months, fmt="png")
+    outcomes = [line for line in board.outcomes.by_outcome if shown(line.count)]
+    if outcomes:
+        images["outcome_shares"] = charts.outcome_shares(
+            dataclasses.replace(board.outcomes, by_outcome=outcomes), fmt="png")
+    delays = [delay for delay in board.delays if shown(delay.cases)]
+    if delays:
+        images["delays"] = charts.delays(delays, fmt="png")
+    reasons = [line for line in board.referrals.by_reason if shown(line.count)]
+    if reasons:
+        images["referrals_by_reason"] = charts.referrals_by_reason(reasons, fmt="png")
+    return images
 
 
 def _logo():
