@@ -32,7 +32,7 @@ def post_routes(app, world):
               "user_id": 1, "team_id": 1, "item_id": 1, "name": "categories",
               "partner_id": 1, "place_id": 1, "clause_id": 1, "number": 1,
               "filename": "x", "kind": "sources", "referral_id": world["referral"],
-              "activity_id": world["activity"].id}
+              "activity_id": world["activity"].id, "year": clock.today().year - 1}
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.login", "auth.logout"):
             continue

@@ -55,6 +55,10 @@ GLOBAL_GET = {
     "/reports/charts/<chart>.svg": {MANAGER},
     "/reports/interventions": {MANAGER},
     "/reports/interventions.csv": {MANAGER},
+    "/reports/figures.xlsx": {MANAGER},
+    "/reports/annual": {MANAGER},
+    "/reports/annual/<int:year>": {MANAGER},
+    "/reports/annual/<int:year>.docx": {MANAGER},
 }
 # Actions posted from a page, not about one case: rule → who may post.
 GLOBAL_POST = {
@@ -67,6 +71,7 @@ GLOBAL_POST = {
     "/agenda/calendar-link": WORKERS,
     "/cases/referrals/<int:referral_id>": WORKERS,
     "/activities/<int:activity_id>/delete": WORKERS,
+    "/reports/annual/<int:year>": {MANAGER},
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
@@ -122,6 +127,7 @@ def world(app, make, org, refs):
                 kind="category")).scalars().first(),
             "partner_id": db.session.execute(db.select(Partner.id)).scalars().first(),
             "place_id": db.session.get(MeetingPlace, place.id).id, "clause_id": clause.id,
+            "year": clock.today().year - 1,
             "chart": "outcomes",
             "referral_id": referral.id,
             "activity_id": activity.id,

@@ -1,20 +1,27 @@
 """Reports: the dashboard of a manager's teams over a period (figures, charts beside their
-tables), the intervention figures and their spreadsheet — no resident's name in any."""
+tables), the intervention figures and their spreadsheet, the dashboard as a spreadsheet
+(XLSX: every breakdown and the period's rows) and the annual activity report (.docx) with
+the sections the director writes — no resident's name in any."""
 import csv
+import dataclasses
 import io
+import tempfile
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_percent, gettext as _
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
+from flask_babel import force_locale, format_date, format_decimal, format_percent, gettext as _
 from flask_login import current_user
 
 from ..auth.models import Team
 from ..core.clock import local_zone, today
+from ..core.errors import EditConflict
 from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
 from ..permissions import requires, visible_teams
-from . import charts, dashboard as figures_of, figures, models, periods  # noqa: F401  (models: for create_all and Alembic)
-from .forms import PeriodForm
+from . import annual, charts, dashboard as figures_of, figures, models, operations, periods
+from . import rows, spreadsheet
+from .forms import AnnualTextsForm, PeriodForm
 
 bp = Blueprint("reports", __name__)
 
@@ -159,3 +166,167 @@ def days_filter(value):
 def figure_filter(value):
     """A count with the reader's digit grouping (34 444, 34,444)."""
     return format_decimal(value)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.route("/figures.xlsx")
+@requires("see_reports")
+def figures_xlsx():
+    """Every breakdown of the dashboard and the period's rows, as a spreadsheet. Built in
+    a temporary file in constant memory, then streamed from it."""
+    teams = _teams()
+    form = _period_form(teams)
+    if not form.validate():
+        return redirect(url_for(".dashboard", **request.args))
+    team_ids = _scope(form, teams)
+    zone, period, language = local_zone(), form.period, current_language()
+    start, end = period.bounds(zone)
+    figures_ = figures_of.dashboard(team_ids, period)
+    names = [team.name for team in teams if team.id in team_ids]
+    out = tempfile.TemporaryFile()
+    try:
+        spreadsheet.write_workbook(
+            out, figures_, spreadsheet.Rows(
+                interventions=rows.intervention_rows(team_ids, start, end),
+                field_activities=rows.field_activity_rows(team_ids, start, end, language),
+                referrals=rows.referral_rows(team_ids, period.first, period.last, language),
+                closed_cases=rows.closed_case_rows(team_ids, period.first, period.last,
+                                                   language)),
+            language=language, zone=zone, teams_label=", ".join(names),
+            period_label=_("From %(start)s to %(end)s", start=format_date(period.first, "long"),
+                           end=format_date(period.last, "long")))
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    name = f"casework-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name,
+                     max_age=0)
+
+
+# --- The annual activity report --------------------------------------------------------
+
+FIRST_YEAR = 2000
+
+
+def _annual_year_or_404(year: int) -> int:
+    """A year the report can be about: from 2000 to this one."""
+    if not FIRST_YEAR <= year <= today().year:
+        abort(404)
+    return year
+
+
+@bp.route("/annual")
+@requires("see_reports")
+def annual_latest():
+    """The report a director writes: last year's, until this year's is worth writing
+    (from November on)."""
+    now = today()
+    return redirect(url_for(".annual_page", year=now.year if now.month >= 11 else now.year - 1))
+
+
+@bp.route("/annual/<int:year>", methods=["GET", "POST"])
+@requires("see_reports")
+def annual_page(year):
+    _annual_year_or_404(year)
+    saved = operations.annual_texts(year)
+    form = AnnualTextsForm()
+    if request.method == "GET":
+        for section in models.SECTIONS:
+            record = saved.get(section)
+            form[section].data = record.text if record else ""
+            form[f"version_{section}"].data = str(record.version) if record else ""
+    status, differences = 200, {}
+    if form.validate_on_submit():
+        try:
+            changed = operations.save_annual_texts(
+                current_user, year, {s: form[s].data for s in models.SECTIONS},
+                {s: form[f"version_{s}"].data for s in models.SECTIONS})
+        except EditConflict as error:
+            form.form_errors.append(error.message)
+            saved = operations.annual_texts(year)
+            for section in getattr(error, "sections", models.SECTIONS):
+                record = saved.get(section)
+                differences[section] = record.text if record else ""
+            for section in models.SECTIONS:
+                record = saved.get(section)
+                form[f"version_{section}"].data = str(record.version) if record else ""
+            status = 409
+        else:
+            flash(_("The texts of the %(year)s report are saved.", year=year) if changed
+                  else _("Nothing has changed."), "success")
+            return redirect(url_for(".annual_page", year=year))
+    teams = _teams()
+    return render_template("reports/annual.html", form=form, year=year, teams=teams,
+                           saved=saved, differences=differences, today_year=today().year,
+                           language=current_language()), status
+
+
+@bp.route("/annual/<int:year>.docx")
+@requires("see_reports")
+def annual_docx(year):
+    """The year's report, built now from the figures and the director's saved texts, in
+    the user's language or ``?lang=fr|en``."""
+    _annual_year_or_404(year)
+    language = request.args.get("lang")
+    if language not in annual.LANGUAGES:
+        language = current_language()
+    teams = _teams()
+    team_ids = sorted(team.id for team in teams)
+    texts = operations.annual_texts(year)
+    config = current_app.config
+    with force_locale(language):
+        figures_ = figures_of.dashboard(team_ids, periods.year(year))
+        images = _annual_charts(figures_)
+    body = annual.build(annual.AnnualData(
+        organisation_name=config["ORGANISATION_NAME"],
+        organisation_address=config["ORGANISATION_ADDRESS"],
+        organisation_phone=config["ORGANISATION_PHONE"],
+        organisation_email=config.get("ORGANISATION_EMAIL", ""),
+        year=year, language=language, teams=[team.name for team in teams],
+        figures=figures_, charts=images, generated_on=today(),
+        sections={section: record.text for section, record in texts.items()},
+        logo=_logo()))
+    name = (f"rapport-activite-{year}.docx" if language == "fr"
+            else f"annual-report-{year}.docx")
+    return Response(body, mimetype=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _annual_charts(board) -> dict[str, bytes]:
+    """The report's charts, as PNG. The document leaves the association: a chart draws
+    only lines of 5 cases or more (the tables show the others "< 5"), and is left out when
+    no line is left — or, for the months, when a month holds 1 to 4 interventions."""
+    def shown(count):
+        return count >= figures_of.SMALL_CELL
+
+    images = {}
+    months = board.interventions.by_month
+    if board.interventions.total.total and months and not any(
+            0 < value < figures_of.SMALL_CELL for line in months for value in (line.case, line.field)):
+        images["interventions_by_month"] = charts.interventions_by_month(months, fmt="png")
+    outcomes = [line for line in board.outcomes.by_outcome if shown(line.count)]
+    if outcomes:
+        images["outcome_shares"] = charts.outcome_shares(
+            dataclasses.replace(board.outcomes, by_outcome=outcomes), fmt="png")
+    delays = [delay for delay in board.delays if shown(delay.cases)]
+    if delays:
+        images["delays"] = charts.delays(delays, fmt="png")
+    reasons = [line for line in board.referrals.by_reason if shown(line.count)]
+    if reasons:
+        images["referrals_by_reason"] = charts.referrals_by_reason(reasons, fmt="png")
+    return images
+
+
+def _logo():
+    path = current_app.config.get("ORGANISATION_LOGO")
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return None

@@ -11,7 +11,8 @@ PAGES = {
                  "/activities/new"],
     "manager": ["/cases/unassigned", "/cases/{agreement}/agreement", "/reports/interventions",
                 "/reports/interventions?start={last_year}-01-01&end={year}-12-31", "/reports/",
-                "/reports/?start={last_year}-01-01&end={year}-12-31", "/clauses/"],
+                "/reports/?start={last_year}-01-01&end={year}-12-31", "/reports/annual/{last_year}",
+                "/clauses/"],
     "admin": ["/admin/users", "/admin/users/new", "/admin/reference/categories"],
 }
 
