@@ -528,7 +528,7 @@ def test_a_colleague_saving_first_is_a_conflict_not_a_loss(app, client, make, or
         "version_perspectives": "", "director_word": "Ma version.", "projects": "",
         "perspectives": ""})
     assert response.status_code == 409
-    assert "Someone else saved these texts" in response.text
+    assert "Quelqu’un d’autre a enregistré ces textes" in response.text
     assert "Version de la directrice adjointe." in response.text   # what is saved now
     assert "Ma version." in response.text                           # what was typed
     with app.app_context():

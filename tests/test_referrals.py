@@ -374,7 +374,7 @@ def test_referrals_to_check_make_the_same_queries_for_many(client, make, org, re
                               made_by=org["manager"],
                               referred_on=TODAY - timedelta(days=day % 7))
     with count_queries() as many:
-        page = client.get("/cases/referrals?page=2")
+        page = client.get("/cases/referrals?page=2", headers=EN)
     assert page.status_code == 200 and "31 referrals to check." in page.text
     assert many.count == few.count
 
