@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from casework.auth.models import Team, User
 from casework.demo import DEMO_PASSWORD, STAFF, TEAMS
 from casework.extensions import db
+from casework.core import clock
 
 from .conftest import build_app, is_postgres
 
@@ -93,7 +94,7 @@ def test_demo_data_loads_the_organisation_once(demo_app):
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0
     assert table_counts(app) == before
-    assert len(TEAMS) == 6 and sum(1 for s in STAFF if s[2] == ["manager"]) == 2
+    assert len(TEAMS) == 6 and sum(1 for s in STAFF if s[2] == ["manager"]) == 3
     assert sum(1 for s in STAFF if s[2] == ["mediator"]) == 8
 
 
@@ -301,3 +302,33 @@ def test_demo_data_adds_plain_cases_for_benchmarks(demo_app):
     client = app.test_client()
     client.login("manager", DEMO_PASSWORD)
     assert client.get("/cases/?q=lyon").status_code == 200
+
+
+def test_the_director_sees_the_demo_year_in_the_portraits_shape(demo_app):
+    """The six teams' director: last year's dashboard and annual report carry the yearly
+    portrait's orders of magnitude."""
+    import io
+    import re
+
+    from docx import Document
+
+    client = demo_app.test_client()
+    client.login("director", DEMO_PASSWORD)
+    last = clock.today().year - 1
+    page = client.get(f"/reports/?start={last}-01-01&end={last}-12-31")
+    assert page.status_code == 200
+    report = client.get(f"/reports/annual/{last}.docx")
+    assert report.status_code == 200
+    document = Document(io.BytesIO(report.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows
+                      for cell in row.cells)
+
+    def figure(words):
+        found = re.search(r"(\d[\d\u202f\u00a0]*)\s*" + words, text)
+        assert found, words
+        return int(re.sub(r"\D", "", found.group(1)))
+
+    assert 30_000 <= figure("interventions? de médiation sociale") <= 40_000
+    assert 1_400 <= figure("mises? en relation") <= 1_800
+    assert 80 <= figure("% des habitants estiment que la médiation sociale est utile") <= 95

@@ -72,3 +72,24 @@ def test_dates_are_written_the_french_way(app):
         assert date_long(moment.date()) == "mardi 3 mars 2026"
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert datetime_long(moment) == "Tuesday 3 March 2026 at 6:00 PM"
+
+
+def test_the_first_of_the_month_is_1er_in_french(app):
+    from datetime import date, datetime, timezone
+
+    from flask_babel import force_locale
+
+    from casework.core.documents import long_date
+    from casework.web.i18n import date_long, datetime_long
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert date_long(date(2025, 1, 1)) == "mercredi 1er janvier 2025"
+            assert date_long(date(2025, 1, 11)) == "samedi 11 janvier 2025"
+            # 23:30 UTC on 28 February is 00:30 on 1 March in Paris.
+            assert datetime_long(datetime(2026, 2, 28, 23, 30, tzinfo=timezone.utc)) == \
+                "dimanche 1er mars 2026 à 0 h 30"
+        with force_locale("en"):
+            assert date_long(date(2025, 1, 1)) == "Wednesday 1 January 2025"
+    assert long_date(date(2026, 3, 1), "fr") == "dimanche 1er mars 2026"
+    assert long_date(date(2026, 3, 1), "en") == "Sunday 1 March 2026"

@@ -38,8 +38,9 @@ def a4_page(document, *, top_bottom_cm: float, sides_cm: float, font="Calibri", 
 
 
 def long_date(value: date, language: str) -> str:
-    """« mardi 3 mars 2026 » / "Tuesday 3 March 2026"."""
-    return format_date(value, "EEEE d MMMM y", locale=language)
+    """« mardi 3 mars 2026 », « dimanche 1er mars 2026 » / "Tuesday 3 March 2026"."""
+    pattern = "EEEE d'er' MMMM y" if language == "fr" and value.day == 1 else "EEEE d MMMM y"
+    return format_date(value, pattern, locale=language)
 
 
 def word_safe(value):

@@ -19,6 +19,8 @@ TEAMS = ["Saint-Étienne", "Territoires", "Habitat", "Espaces publics",
 # username, full name, roles, teams
 STAFF = [
     ("admin", "Nadia Benali", [ADMIN], []),
+    # The director leads every team: the association's whole figures and annual report.
+    ("director", "Hélène Marchand", [MANAGER], TEAMS),
     ("manager", "Claire Fontaine", [MANAGER], ["Territoires", "Habitat"]),
     ("s.morel", "Sébastien Morel", [MANAGER],
      ["Saint-Étienne", "Espaces publics", "Médiation à l'école", "Établissements"]),
@@ -34,6 +36,7 @@ STAFF = [
 
 LOGINS_HELP = f"""Demo logins (password {DEMO_PASSWORD!r} for every demo account):
   admin     administrator: accounts and teams
+  director  manager of the six teams: the whole association's reports
   manager   manager of Territoires and Habitat
   mediator  mediator in Territoires (shares cases with manager)"""
 

@@ -6,6 +6,7 @@ French is the fallback.
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from ..core.clock import to_local
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -48,6 +49,13 @@ DATE_PATTERNS = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
 DATETIME_PATTERNS = {"fr": "EEEE d MMMM y 'à' H' h 'mm", "en": "EEEE d MMMM y 'at' h:mm a"}
 
 
+def first_of_month(pattern: str, value, language: str) -> str:
+    """« 1er mars » in French: the pattern's day gets its ordinal on the first."""
+    if language == "fr" and value.day == 1:
+        return pattern.replace("d ", "d'er' ", 1)
+    return pattern
+
+
 def current_language() -> str:
     """The interface language of this request: ``"fr"`` or ``"en"``."""
     return str(get_locale() or "fr")[:2]
@@ -62,15 +70,18 @@ def date_long(value):
     """A date in words, in the interface language."""
     if not value:
         return ""
-    return format_date(value, DATE_PATTERNS.get(current_language(), DATE_PATTERNS["fr"]))
+    language = current_language()
+    return format_date(value, first_of_month(
+        DATE_PATTERNS.get(language, DATE_PATTERNS["fr"]), value, language))
 
 
 def datetime_long(value):
     """A moment in words, in the interface language and the organisation's time zone."""
     if not value:
         return ""
-    pattern = DATETIME_PATTERNS.get(current_language(), DATETIME_PATTERNS["fr"])
-    return format_datetime(value, pattern)
+    language = current_language()
+    pattern = DATETIME_PATTERNS.get(language, DATETIME_PATTERNS["fr"])
+    return format_datetime(value, first_of_month(pattern, to_local(value), language))
 
 
 def duration(minutes: int) -> str:
