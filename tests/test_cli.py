@@ -331,4 +331,5 @@ def test_the_director_sees_the_demo_year_in_the_portraits_shape(demo_app):
 
     assert 30_000 <= figure("interventions? de médiation sociale") <= 40_000
     assert 1_400 <= figure("mises? en relation") <= 1_800
+    assert len(document.inline_shapes) >= 4    # the charts, as images
     assert 80 <= figure("% des habitants estiment que la médiation sociale est utile") <= 95

@@ -287,7 +287,7 @@ def test_a_place_typed_as_a_formula_stays_text(client, year):
                        "People met", "Interventions", "Duration (minutes)", "Mediators"]
     assert rows[1][2:] == ["Public-space presence round", "Nord", "Mermoz", HYPERLINK,
                            "Individual contacts", 12, 12, 120, "Mona Mediator, Nina Nord"]
-    assert rows[2][5:9] == ["École Pasteur, CM2", "Collective activity", 25, 1]
+    assert rows[2][5:9] == ["École Pasteur, CM2", "Collective (workshop)", 25, 1]
     cell = book.cells("Field activities (rows)")[(1, 5)]
     assert cell.get("t") == "inlineStr" and cell.find("m:f", XLSX_NS) is None
     assert book.is_quoted(cell)
@@ -321,9 +321,9 @@ def test_the_referrals_and_closed_cases_rows(client, year):
     referrals = book.rows("Referrals (rows)")
     assert referrals[0] == ["Date", "Stage", "Case", "Team", "Partner", "Reason", "Taken up"]
     assert referrals[1:] == [
-        [serial(date(YEAR, 3, 1)), "During a case", year["a"].reference, "Nord",
-         "Conciliateur de justice", "Access to justice", "Yes"],
-        [serial(date(YEAR, 6, 1)), "In the field", "Field activity", "Nord",
+        [serial(date(YEAR, 3, 1)), "During the case", year["a"].reference, "Nord",
+         "Conciliateur de justice", "Access to justice", "Taken up"],
+        [serial(date(YEAR, 6, 1)), "During a field activity", "Field activity", "Nord",
          "Conciliateur de justice", None, "Not known yet"]]
     closed = book.rows("Closed cases (rows)")
     assert closed[0][:8] == ["Case", "Team", "Territory", "Source", "Categories",

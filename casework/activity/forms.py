@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 from ..core.clock import today
 from ..core.forms import Form, MultiCheckboxField, choices, strip
 from .models import MAX_MINUTES, MAX_PEOPLE
+from ..web import labels
 
 # Referral rows offered on the form (empty rows are ignored).
 REFERRAL_ROWS = 3
@@ -43,9 +44,8 @@ class FieldActivityForm(Form):
         _l("Or minutes"), validators=[Optional(), NumberRange(
             1, MAX_MINUTES, _l("Between 1 and %(max)d minutes.", max=MAX_MINUTES))],
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_MINUTES})
-    mode = RadioField(_l("People met"), default="individual", choices=choices([
-        ("individual", _l("Individual contacts")),
-        ("collective", _l("Collective (workshop)"))]))
+    mode = RadioField(_l("People met"), default="individual", choices=choices(
+        list(labels.ACTIVITY_MODE_LABELS.items())))
     people_met = IntegerField(
         _l("How many people"), default=0,
         validators=[InputRequired(_l("Enter a number (0 if nobody).")), NumberRange(

@@ -50,7 +50,7 @@ def outcome_shares(outcomes: Outcomes, fmt: str = "svg", narrow: bool = False) -
     return _bars([line.label for line in lines],
                  [(_("Share of the cases closed"), [100 * (line.share or 0) for line in lines],
                    BLUE)], fmt=fmt, percent=True, width=NARROW if narrow else HALF,
-                 xlabel=_("% of the cases closed"))
+                 xlabel=_("Share of the closed cases, in %"))
 
 
 def delays(lines: list[Delay], fmt: str = "svg", narrow: bool = False) -> bytes:

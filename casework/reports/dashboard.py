@@ -31,7 +31,7 @@ from ..extensions import db
 from ..meetings.models import (Intervention, RoundTable, intervention_mediators,
                                intervention_parties, round_table_mediators)
 from ..reference.models import Partner, ReferenceItem
-from ..web.labels import INTERVENTION_KIND_LABELS, OUTCOME_LABELS
+from ..web.labels import INTERVENTION_KIND_LABELS, OUTCOME_LABELS, REFERRAL_STAGE_LABELS
 from . import periods
 
 # Under this many, a breakdown cell may point at a person: shown as "< 5" outside.
@@ -696,8 +696,7 @@ def _referrals(scope: _Scope) -> Referrals:
         if line.key is None:
             line.key, line.label = "none", _("No reason given")
     by_reason.sort(key=lambda line: line.key == "none")
-    stage_labels = {"intake": _("At intake"), "case": _("During a case"),
-                    "closure": _("At closure"), "field": _("In the field")}
+    stage_labels = {key: str(label) for key, label in REFERRAL_STAGE_LABELS.items()}
     stages = {line.key: line for line in lines(PartnerReferral.stage, PartnerReferral.stage)}
     return Referrals(
         total=total,

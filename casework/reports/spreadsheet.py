@@ -20,7 +20,8 @@ import xlsxwriter
 from flask_babel import gettext as _
 
 from ..core.text import clean
-from ..web.labels import INTERVENTION_KIND_LABELS, OUTCOME_LABELS
+from ..web.labels import (ACTIVITY_MODE_LABELS, INTERVENTION_KIND_LABELS, OUTCOME_LABELS,
+                          REFERRAL_STAGE_LABELS, TAKE_UP_LABELS)
 from .dashboard import Dashboard, small_cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,16 +37,15 @@ WIDTHS = {TEXT: 22, WIDE: 34, COUNT: 12, NUMBER: 12, HOURS: 12, SHARE: 10, DAYS:
 
 
 def stage_labels():
-    return {"intake": _("At intake"), "case": _("During a case"),
-            "closure": _("At closure"), "field": _("In the field")}
+    return {key: str(label) for key, label in REFERRAL_STAGE_LABELS.items()}
 
 
 def take_up_labels():
-    return {"yes": _("Yes"), "no": _("No"), "unknown": _("Not known yet")}
+    return {key: str(label) for key, label in TAKE_UP_LABELS.items()}
 
 
 def mode_labels():
-    return {"individual": _("Individual contacts"), "collective": _("Collective activity")}
+    return {key: str(label) for key, label in ACTIVITY_MODE_LABELS.items()}
 
 
 @dataclass

@@ -249,6 +249,12 @@ REFERRAL_STAGE_LABELS = {
     "field": _l("During a field activity"),
 }
 
+# Field activity: people met one by one, or a collective activity's participants.
+ACTIVITY_MODE_LABELS = {
+    "individual": _l("Individual contacts"),
+    "collective": _l("Collective (workshop)"),
+}
+
 TAKE_UP_LABELS = {
     "unknown": _l("Not known yet"),
     "yes": _l("Taken up"),
