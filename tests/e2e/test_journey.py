@@ -75,9 +75,9 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator("#round-tables")).to_contain_text("Accord trouvé")
 
-    page.get_by_role("link", name="Rédiger l'accord").click()
+    page.get_by_role("link", name="Rédiger l’accord").click()
     page.get_by_role("button", name="Commencer la rédaction").click()
-    page.get_by_label("Hélène Vautrin s'engage à (un engagement par ligne)", exact=True).fill(
+    page.get_by_label("Hélène Vautrin s’engage à (un engagement par ligne)", exact=True).fill(
         "signaler directement à son voisin toute gêne, calmement")
     respondent = page.locator("fieldset", has_text="Bruno Castellane")
     respondent.locator("summary").click()
@@ -99,7 +99,7 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     assert f"Dossier n° {reference}" in lines
 
     page.get_by_role("link", name="Marquer comme signé").click()
-    page.get_by_label("L'accord est signé : figer cette version", exact=True).check()
+    page.get_by_label("L’accord est signé : figer cette version", exact=True).check()
     page.get_by_role("button", name="Marquer comme signé").click()
     expect(page.get_by_text("Accord signé et figé")).to_be_visible()
 
