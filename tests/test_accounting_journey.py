@@ -7,34 +7,18 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 from docx import Document
 
 from casework.core import clock
 
 from .test_exports import Workbook, by_label
+from .test_field_activity import kinds as lists  # noqa: F401  (a fixture)
 from .test_field_activity import round_data
 from .test_referral import referral_data
 
 EN = {"Accept-Language": "en"}
 TODAY = clock.today()
 MONTH = {"start": TODAY.replace(day=1).isoformat(), "end": TODAY.isoformat()}
-
-
-@pytest.fixture
-def lists(make):
-    return {
-        "round": make.reference("activity", "presence_round", "Présence active de proximité",
-                                "Public-space presence round"),
-        "workshop": make.reference("activity", "school_workshop",
-                                   "Atelier en établissement scolaire", "School workshop",
-                                   position=1),
-        "housing": make.reference("referral_reason", "housing", "Logement, bailleur",
-                                  "Housing, landlord"),
-        "legal": make.reference("referral_reason", "legal", "Accès au droit, justice",
-                                "Legal advice, justice", position=1),
-        "social": make.partner("Maison de la Métropole"),
-    }
 
 
 def test_field_work_referrals_and_closures_are_all_counted(app, client, make, org, refs,
