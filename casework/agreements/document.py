@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..core.documents import BRAND, a4_page, long_date, new_document, word_safe
+from ..core.documents import BRAND, a4_page, long_date, new_document, page_footer, word_safe
 
 
 @dataclass
@@ -138,19 +138,6 @@ TEXT = {
 }
 
 
-def _field(run, instruction):
-    """A Word field (PAGE, NUMPAGES) in ``run``."""
-    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), \
-        OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    text.set(qn("xml:space"), "preserve")
-    text.text = instruction
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(text)
-    run._r.append(end)
-
-
 def _heading(document, text, level=1):
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(10 if level == 1 else 6)
@@ -193,18 +180,7 @@ def build(data: AgreementData) -> bytes:
         header.add_run(f"\n{data.organisation_address} · {data.organisation_phone}"
                        ).font.size = Pt(8.5)
 
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.style.font.size = Pt(8.5)
-    before, _, rest = text["page"].partition("{page}")
-    middle, _, after = rest.partition("{pages}")
-    footer.add_run(f"{text['reference'].format(reference=data.reference)} — {before}")
-    _field(footer.add_run(), "PAGE")
-    footer.add_run(middle)
-    _field(footer.add_run(), "NUMPAGES")
-    footer.add_run(after)
-    for run in footer.runs:
-        run.font.size = Pt(8.5)
+    page_footer(section, text["reference"].format(reference=data.reference), text["page"])
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

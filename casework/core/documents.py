@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from babel.dates import format_date
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .text import clean
@@ -35,6 +38,35 @@ def a4_page(document, *, top_bottom_cm: float, sides_cm: float, font="Calibri", 
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = font, Pt(size)
     return section
+
+
+def page_footer(section, label: str, page_text: str, size: float = 8.5):
+    """A centred footer « label — Page 2 of 9 »: ``page_text`` holds ``{page}`` and
+    ``{pages}``, filled by Word (PAGE and NUMPAGES fields) as the document is laid out."""
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.style.font.size = Pt(size)
+    before, _, rest = page_text.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    footer.add_run(f"{label} — {before}")
+    word_field(footer.add_run(), "PAGE")
+    footer.add_run(middle)
+    word_field(footer.add_run(), "NUMPAGES")
+    footer.add_run(after)
+    for run in footer.runs:
+        run.font.size = Pt(size)
+
+
+def word_field(run, instruction: str):
+    """A Word field (PAGE, NUMPAGES) in ``run``."""
+    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), \
+        OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instruction
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, text, end):
+        run._r.append(element)
 
 
 def long_date(value: date, language: str) -> str:

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..core.documents import BRAND, a4_page, new_document, word_safe
+from ..core.documents import BRAND, a4_page, new_document, page_footer, word_safe
 from .dashboard import Dashboard, small_cell
 
 NARROW = "\u202f"   # espace fine insécable: thousands, before ; ! ? %
@@ -318,17 +318,6 @@ def _plural(pair, amount, language, **values):
 
 # --- Layout ---------------------------------------------------------------------------
 
-def _field(run, instruction):
-    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), \
-        OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    text.set(qn("xml:space"), "preserve")
-    text.text = instruction
-    end.set(qn("w:fldCharType"), "end")
-    for element in (begin, text, end):
-        run._r.append(element)
-
-
 def _shade(cell, colour):
     properties = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
@@ -546,18 +535,7 @@ class _Report:
         header.add_run(f"\n{details}").font.size = Pt(8.5)
 
     def footer(self, section):
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.style.font.size = Pt(8.5)
-        before, _, rest = self.text["page"].partition("{page}")
-        middle, _, after = rest.partition("{pages}")
-        footer.add_run(f"{self.t('title', year=self.data.year)} — {before}")
-        _field(footer.add_run(), "PAGE")
-        footer.add_run(middle)
-        _field(footer.add_run(), "NUMPAGES")
-        footer.add_run(after)
-        for run in footer.runs:
-            run.font.size = Pt(8.5)
+        page_footer(section, self.t("title", year=self.data.year), self.text["page"])
 
     def cover(self):
         data, period = self.data, self.figures.period
