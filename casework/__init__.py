@@ -68,6 +68,7 @@ def configure(app, test_config=None):
 
 def register_extensions(app):
     from . import database, permissions
+    from .audit import operations as audit
     from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from .web import converters, formatting, i18n, security
 
@@ -87,6 +88,7 @@ def register_extensions(app):
     permissions.init_app(app)
     formatting.init_app(app)
     i18n.init_app(app)
+    audit.init_app(app)
 
 
 def register_blueprints(app):

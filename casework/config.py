@@ -45,6 +45,23 @@ class Defaults:
 
     # Number of proxies in front of the app (load balancer): their X-Forwarded-* are trusted.
     PROXY_COUNT = 0
+    # The proxies' own addresses or networks, comma-separated ("10.0.0.5, 10.1.0.0/16"):
+    # X-Forwarded-For is believed only when the request comes from one of them.
+    TRUSTED_PROXIES = ""
+
+    # Privacy (see the README's Privacy section). Retention periods, in days:
+    RETENTION_CLOSED_CASES_DAYS = 3 * 365   # a closed case is anonymised 3 years after closure
+    RETENTION_ACCESS_LOG_DAYS = 365         # access-log entries are deleted after a year
+    RETENTION_FIELD_ACTIVITY_DAYS = 3 * 365  # a field activity's free-text note is blanked
+    RETENTION_LOGIN_FAILURES_DAYS = 30      # failed-login records
+    # True: mediators read only the cases they work on, not every case of their teams.
+    MEDIATORS_READ_OWN_CASES_ONLY = False
+    # Roles that must log in with a second factor, comma-separated ("admin,manager,
+    # privacy_officer"); empty: the second factor is offered to them, not required.
+    SECOND_FACTOR_REQUIRED_ROLES = ""
+    # Sessions end after this long without a request, and in any case this long after login.
+    SESSION_IDLE_LIFETIME = 4 * 3600
+    SESSION_ABSOLUTE_LIFETIME = 12 * 3600
 
     # The organisation, as its letters and agreements show it.
     ORGANISATION_NAME = "Association de médiation sociale"

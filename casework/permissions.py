@@ -10,7 +10,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .auth.models import ADMIN, MANAGER, MEDIATOR
+from .auth.models import ADMIN, MANAGER, MEDIATOR, PRIVACY_OFFICER
 
 # Actions that do not concern a single case, and the roles that may do them.
 GLOBAL_ACTIONS = {
@@ -26,6 +26,11 @@ GLOBAL_ACTIONS = {
     "check_referrals": {MANAGER, MEDIATOR},
     # Field activity (presence rounds, workshops…): logged for one's own teams.
     "log_field_activity": {MANAGER, MEDIATOR},
+    # Privacy (RGPD): the privacy officer reads the access log, runs the retention and
+    # answers people's requests about their data — and reads no case.
+    "read_access_log": {PRIVACY_OFFICER},
+    "run_retention": {PRIVACY_OFFICER},
+    "answer_data_requests": {PRIVACY_OFFICER},
 }
 
 
@@ -37,6 +42,9 @@ GLOBAL_ACTIONS = {
 #   read_confidential  read confidential notes and minutes (the case's mediators, managers)
 #   record_survey      record the referring partner's survey answers later, on a closed case
 #                      too (the case's mediators, managers)
+#   read_access_history  see who read and changed the case (its managers)
+#   anonymise          anonymise a closed case at once, with a reason (its managers; the
+#                      privacy officer does it from the privacy pages, by reference)
 # A closed case is read-only: nobody may change or assign it; a manager may reopen it.
 
 
@@ -77,6 +85,10 @@ def can(user, action: str, case=None) -> bool:
     if action == "record_survey":
         # Asked after the closure: allowed on a closed case, unlike "change".
         return manages(user, case) or works_on(user, case)
+    if action == "read_access_history":
+        return manages(user, case)
+    if action == "anonymise":
+        return not case.is_open and case.anonymised_at is None and manages(user, case)
     raise ValueError(f"unknown case action {action!r}")
 
 

@@ -50,8 +50,8 @@ class Agreement(db.Model):
         UniqueConstraint("case_id", "number", name="uq_agreements_case_number"),
         CheckConstraint("status IN ('draft', 'signed', 'superseded')", name="status_known"),
         CheckConstraint("language IN ('fr', 'en')", name="language_known"),
-        CheckConstraint("status = 'draft' OR (document IS NOT NULL AND sha256 IS NOT NULL)",
-                        name="signed_has_document"),
+        # The signed bytes' hash stays when retention deletes the document itself.
+        CheckConstraint("status = 'draft' OR sha256 IS NOT NULL", name="signed_has_document"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,16 +3,19 @@ import secrets
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..core.clock import utcnow
-from ..core.columns import UTCDateTime
+from ..core.columns import UTCDateTime, one_of
 
 ADMIN, MANAGER, MEDIATOR = "admin", "manager", "mediator"
-ROLES = (ADMIN, MANAGER, MEDIATOR)
+# The privacy officer (délégué à la protection des données): reads the access log, runs
+# retention and answers people's requests about their data, but reads no case.
+PRIVACY_OFFICER = "privacy_officer"
+ROLES = (ADMIN, MANAGER, MEDIATOR, PRIVACY_OFFICER)
 
 user_teams = Table(
     "user_teams",
@@ -46,12 +49,11 @@ class Team(db.Model):
 
 
 class UserRole(db.Model):
-    """One role held by a user: admin, manager or mediator (a user may hold several)."""
+    """One role held by a user: admin, manager, mediator or privacy officer (a user may hold
+    several)."""
 
     __tablename__ = "user_roles"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'manager', 'mediator')", name="role_known"),
-    )
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role_known"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -83,6 +85,10 @@ class User(UserMixin, db.Model):
     last_login_at = mapped_column(UTCDateTime, nullable=True)
     # The secret of the personal calendar feed; renewing it revokes the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The second factor (TOTP, RFC 6238): the shared secret, and when it was confirmed
+    # (None: not in use; a secret without a date is one being set up).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at = mapped_column(UTCDateTime, nullable=True)
 
     # Loaded on demand: pages name many users (mediators, timeline authors) without their
     # teams or roles. The signed-in user's are joined by the user loader (security.py), and
@@ -138,3 +144,48 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor (a lost phone); stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at = mapped_column(UTCDateTime, nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class LoginSession(db.Model):
+    """One open login, held on the server: the session cookie carries only its token.
+    Logging out deletes it, so a copied cookie stops working; ``generation`` is the user's
+    ``session_token`` at login, so that a new password or a deactivation ends every one."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    generation: Mapped[str] = mapped_column(String(64))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """A failed login, counted in the database so that the limits hold whatever the number
+    of app servers and workers. Old rows are deleted by the retention run."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))

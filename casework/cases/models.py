@@ -104,6 +104,10 @@ class Case(db.Model):
     updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a save based on an older version is refused, never overwrites.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Anonymised (retention, or at a person's request): names, contacts, free text and
+    # documents gone; the rows stay, so that every figure is unchanged.
+    anonymised_at = mapped_column(UTCDateTime, nullable=True)
+    anonymised_reason: Mapped[str] = mapped_column(String(300), default="")
 
     source: Mapped[ReferenceItem] = relationship(foreign_keys=[source_id])
     territory: Mapped[ReferenceItem | None] = relationship(foreign_keys=[territory_id])
@@ -145,7 +149,8 @@ class Case(db.Model):
 PARTY_ROLES = ("complainant", "respondent", "other")
 PARTY_KINDS = ("person", "household")
 CIVILITIES = ("", "mme", "m")
-CONSENTS = ("unknown", "given", "refused")
+# "withdrawn": given, then taken back (consent_on and consent_method say when and how).
+CONSENTS = ("unknown", "given", "refused", "withdrawn")
 CONSENT_METHODS = ("", "phone", "in_person", "letter", "email")
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "it", "tr", "ro", "ru", "other")
 
@@ -192,6 +197,8 @@ class Party(db.Model):
 
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Erased at the person's request, or with the whole case (see Case.anonymised_at).
+    anonymised_at = mapped_column(UTCDateTime, nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="parties")
 

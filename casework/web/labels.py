@@ -7,6 +7,7 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
     "manager": _l("Manager"),
     "mediator": _l("Mediator"),
+    "privacy_officer": _l("Privacy officer"),
 }
 
 STATUS_LABELS = {
@@ -79,6 +80,7 @@ CONSENT_LABELS = {
     "unknown": _l("Not asked yet"),
     "given": _l("Given"),
     "refused": _l("Refused"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 CONSENT_METHOD_LABELS = {

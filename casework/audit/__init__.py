@@ -1,0 +1,1 @@
+"""The access log: who read or changed what, when and from where — append-only."""
