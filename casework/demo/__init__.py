@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 
 from ..agreements.defaults import load_clauses
 from ..auth import operations
-from ..auth.models import ADMIN, MANAGER, MEDIATOR, Team, User
+from ..auth.models import ADMIN, MANAGER, MEDIATOR, PRIVACY_OFFICER, Team, User
 from ..extensions import db
 from ..reference.defaults import load_defaults
 from . import stories, year
@@ -19,6 +19,8 @@ TEAMS = ["Saint-Étienne", "Territoires", "Habitat", "Espaces publics",
 # username, full name, roles, teams
 STAFF = [
     ("admin", "Nadia Benali", [ADMIN], []),
+    # The privacy officer (DPO): the access log, retention, people's requests; no case.
+    ("privacy", "Bernard Lefèvre", [PRIVACY_OFFICER], []),
     # The director leads every team: the association's whole figures and annual report.
     ("director", "Hélène Marchand", [MANAGER], TEAMS),
     ("manager", "Claire Fontaine", [MANAGER], ["Territoires", "Habitat"]),
@@ -38,7 +40,8 @@ LOGINS_HELP = f"""Demo logins (password {DEMO_PASSWORD!r} for every demo account
   admin     administrator: accounts and teams
   director  manager of the six teams: the whole association's reports
   manager   manager of Territoires and Habitat
-  mediator  mediator in Territoires (shares cases with manager)"""
+  mediator  mediator in Territoires (shares cases with manager)
+  privacy   privacy officer: the access log, retention, people's requests"""
 
 
 def has_accounts() -> bool:
@@ -74,11 +77,12 @@ def load(cases: int = 0) -> dict:
     teams, created = load_organisation()
     told = stories.load_stories()
     past = year.load_year()
+    archive = stories.load_archive()
     bulk = stories.load_bulk(cases) if cases else 0
-    if bulk or past:
+    if bulk or past or archive:
         # Fresh statistics after a bulk load, so that the query planner knows the tables'
         # sizes (SQLite has none until ANALYZE; PostgreSQL's autovacuum would come later).
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return {"teams": len(teams), "users": len(STAFF), "created": created,
-            "cases": told + past.get("cases", 0) + bulk, "year": past}
+            "cases": told + past.get("cases", 0) + archive + bulk, "year": past}

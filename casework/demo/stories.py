@@ -381,9 +381,23 @@ class _Story:
                 allow_double_booking=True)
 
 
-def load_bulk(count: int, seed: int = 7) -> int:
+ARCHIVE_CASES = 24
+
+
+def load_archive() -> int:
+    """The cases of four to six years ago, all closed: past their retention period, they are
+    what ``flask --app casework retention run --dry-run`` lists on the demo. Made once."""
+    oldest = clock_today() - timedelta(days=4 * 365)
+    if db.session.execute(select(func.count(Case.id)).where(
+            Case.received_on < oldest)).scalar_one():
+        return 0
+    return load_bulk(ARCHIVE_CASES, seed=11, days_ago=(4 * 365, 6 * 365), closed=True)
+
+
+def load_bulk(count: int, seed: int = 7, *, days_ago=(0, 3 * 365), closed=False) -> int:
     """``count`` more cases, inserted in batches, for benchmarks: plain referrals and
-    cases in progress spread over the teams and three years."""
+    cases in progress spread over the teams and three years (``days_ago``); ``closed``:
+    all closed, two months after their referral."""
     rng = random.Random(seed)
     teams = db.session.execute(select(Team.id)).scalars().all()
     source_ids = list(db.session.execute(select(ReferenceItem.id).where(
@@ -409,11 +423,11 @@ def load_bulk(count: int, seed: int = 7) -> int:
         size = min(batch, count - made)
         cases, people, chosen = [], [], []
         for _ in range(size):
-            received = today - timedelta(days=rng.randint(0, 3 * 365))
+            received = today - timedelta(days=rng.randint(*days_ago))
             year = received.year
             counters[year] = counters.get(year, 0) + 1
             team_id = rng.choice(teams)
-            status = rng.choice(workflow.STATUSES)
+            status = workflow.CLOSED if closed else rng.choice(workflow.STATUSES)
             lead = rng.choice(mediators_by_team.get(team_id, [None])) \
                 if status != workflow.REFERRAL else None
             if lead is None:
@@ -460,9 +474,14 @@ def load_bulk(count: int, seed: int = 7) -> int:
                     "name_key": key(last, first), "address_key": key(street, postcode, city),
                     "created_at": now, "version": 1})
             links.append({"case_id": case_id, "category_id": category_id})
-            events.append({"case_id": case_id, "at": now, "actor_id": creator,
-                           "kind": "created", "reason": "",
+            events.append({"case_id": case_id, "at": _moment(values["received_on"], 9),
+                           "actor_id": creator, "kind": "created", "reason": "",
                            "changes": [{"field": "status", "old": None, "new": "referral"}]})
+            if values["status"] == workflow.CLOSED:
+                events.append({"case_id": case_id, "at": _moment(values["closed_on"], 16),
+                               "actor_id": creator, "kind": "closed", "reason": "", "changes": [
+                                   {"field": "outcome", "old": None,
+                                    "new": values["outcome"]}]})
         db.session.execute(insert(Party), parties)
         db.session.execute(insert(case_categories), links)
         db.session.execute(insert(TimelineEvent), events)
