@@ -68,7 +68,7 @@ def configure(app, test_config=None):
 
 def register_extensions(app):
     from . import database, permissions
-    from .audit import operations as audit
+    from .audit import tracking as audit
     from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from .web import converters, formatting, i18n, security
 
@@ -96,6 +96,7 @@ def register_blueprints(app):
     from .activity.views import bp as activity_bp
     from .admin.views import bp as admin_bp
     from .agreements.views import bp as agreements_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .casefile import bp as casefile_bp
     from .cases.views import bp as cases_bp
@@ -113,6 +114,7 @@ def register_blueprints(app):
     app.register_blueprint(activity_bp, url_prefix="/activities")
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(audit_bp)
     app.register_blueprint(casefile_bp)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .agreements import operations as agreements
 from .agreements.models import FollowUp
+from .audit import operations as audit
 from .auth import operations as accounts
 from .cases import workflow
 from .cases.access import CASE_PAGE_OPTIONS, get_case_or_404
@@ -57,6 +58,16 @@ def show(reference):
                  joinedload(PartnerReferral.made_by), joinedload(PartnerReferral.taken_up_by))
         .order_by(PartnerReferral.referred_on, PartnerReferral.id)).scalars().all()
     confidential = can(current_user, "read_confidential", case)
+    if confidential:
+        # The page shows these to the case's mediators and managers: each is a read.
+        notes = [str(i.id) for i in interventions if i.notes]
+        minutes = [str(t.id) for t in round_tables if t.minutes]
+        if notes:
+            audit.record("read", "intervention_notes", case=case,
+                         target=("intervention " + ", ".join(notes))[:80])
+        if minutes:
+            audit.record("read", "minutes", case=case,
+                         target=("round table " + ", ".join(minutes))[:80])
     # Survey answers: to the case's mediators and managers only (residents' opinions).
     answers = db.session.execute(
         select(SatisfactionAnswer).where(SatisfactionAnswer.case_id == case.id)

@@ -11,6 +11,7 @@ from casework.extensions import db
 from casework.core import clock
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"
+HISTORY = "read_access_history"
 
 # Route (as a function of the case and its party), and what it needs.
 ROUTES = [
@@ -31,16 +32,19 @@ ROUTES = [
     # The partner's survey after the closure: the case's mediators and managers, the same
     # people as CHANGE on an open case (the page refuses to record on an open case).
     ("/cases/{ref}/survey", CHANGE),
+    # Who read and changed the case: its managers.
+    ("/cases/{ref}/access-history", HISTORY),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.
 RIGHTS = {
     "alice.admin": set(),                      # admin: reads no case
-    "marc.manager": {READ, CHANGE, ASSIGN},    # manager of Nord
+    "marc.manager": {READ, CHANGE, ASSIGN, HISTORY},  # manager of Nord
     "mona.mediator": {READ, CHANGE},           # its mediator
     "nico.north": {READ},                      # another mediator of Nord
     "sam.south": set(),                        # a mediator of Sud
     "sue.south": set(),                        # the manager of Sud
+    "pia.privacy": set(),                      # the privacy officer: reads the log, no case
 }
 
 
@@ -48,6 +52,7 @@ RIGHTS = {
 def world(make, org, refs):
     make.user("nico.north", roles=["mediator"], teams=[org["north"]])
     make.user("sue.south", roles=["manager"], teams=[org["south"]])
+    make.user("pia.privacy", roles=["privacy_officer"])
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     table = make.round_table(case, [org["mediator"]])
@@ -82,7 +87,7 @@ def post_matrix():
     for route, need in ROUTES:
         for username in sorted(RIGHTS):
             marks = ()
-            if need == READ or url_is_download(route):
+            if need in (READ, HISTORY) or url_is_download(route):
                 marks = pytest.mark.skip(reason="answers GET only")
             elif expected(username, need, "POST") == 200:
                 marks = pytest.mark.skip(reason="allowed: the behaviour is tested with each route")

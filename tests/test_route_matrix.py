@@ -14,7 +14,8 @@ from casework.core import clock
 from . import test_case_permissions
 
 ADMIN, MANAGER, MEDIATOR = "alice.admin", "marc.manager", "mona.mediator"
-EVERYONE = {ADMIN, MANAGER, MEDIATOR}
+PRIVACY = "pia.privacy"
+EVERYONE = {ADMIN, MANAGER, MEDIATOR, PRIVACY}
 WORKERS = {MANAGER, MEDIATOR}
 
 # Pages not about one case: rule → who may open it.
@@ -59,6 +60,8 @@ GLOBAL_GET = {
     "/reports/annual": {MANAGER},
     "/reports/annual/<int:year>": {MANAGER},
     "/reports/annual/<int:year>.docx": {MANAGER},
+    "/privacy/log": {PRIVACY},
+    "/privacy/log.csv": {PRIVACY},
 }
 # Actions posted from a page, not about one case: rule → who may post.
 GLOBAL_POST = {
@@ -95,6 +98,7 @@ PDF = b"%PDF-1.7\n" + b"0" * 100
 def world(app, make, org, refs):
     make.user("nico.north", roles=["mediator"], teams=[org["north"]])
     make.user("sue.south", roles=["manager"], teams=[org["south"]])
+    make.user(PRIVACY, roles=["privacy_officer"])
     case = make.case(org["north"], creator=org["manager"], status="follow_up",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     place = make.place()

@@ -29,24 +29,31 @@ def _actor(user):
     return user.id, user.username
 
 
-def record(action, object, *, user=None, case=None, target="", detail=""):
-    """Note one entry: ``action`` (see models.ACTIONS) on ``object`` (a kind of thing),
-    optionally of ``case``, ``target`` naming which one (by id or code), ``detail`` a few
-    words that hold no resident's data. ``user`` defaults to the logged-in user."""
+def entry(action, object, *, user=None, case=None, case_id=None, target="", detail=""):
+    """One entry's values, with the request's address and route when there is one."""
     if action not in ACTIONS:
         raise ValueError(f"unknown access-log action {action!r}")
     user_id, username = _actor(user)
     row = {
         "at": utcnow(), "user_id": user_id, "username": username or "",
         "action": action, "object": object,
-        "case_id": getattr(case, "id", None),
-        "case_reference": getattr(case, "reference", "") or "",
+        "case_id": getattr(case, "id", None) or case_id,
+        "case_reference": (getattr(case, "reference", "") or "")[:12],
         "target": str(target)[:80], "detail": str(detail)[:300],
         "address": "", "endpoint": "",
     }
     if has_request_context():
         row["address"] = (request.remote_addr or "")[:64]
         row["endpoint"] = f"{request.endpoint or ''} {request.method}"[:80]
+    return row
+
+
+def record(action, object, *, user=None, case=None, target="", detail=""):
+    """Note one entry: ``action`` (see models.ACTIONS) on ``object`` (a kind of thing),
+    optionally of ``case``, ``target`` naming which one (by id or code), ``detail`` a few
+    words that hold no resident's data. ``user`` defaults to the logged-in user."""
+    row = entry(action, object, user=user, case=case, target=target, detail=detail)
+    if has_request_context():
         g.setdefault("access_entries", []).append(row)
     else:
         db.session.execute(insert(AccessEntry), [row])
@@ -89,12 +96,12 @@ def purge_before(moment) -> int:
     return deleted
 
 
-def init_app(app):
-    @app.after_request
-    def write_access_log(response):
-        if g.get("access_entries"):
-            try:
-                write_pending()
-            except Exception:
-                abort(500)
-        return response
+def write_access_log(response):
+    """After each request (registered by ``tracking.init_app``): write what it noted, or
+    refuse the page."""
+    if g.get("access_entries"):
+        try:
+            write_pending()
+        except Exception:
+            abort(500)
+    return response

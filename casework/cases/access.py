@@ -1,6 +1,6 @@
 """The one loader of cases for views (flaskr's ``get_post``): 404 when the case does not
 exist or the user may not read it, 403 when they may read it but not do what they ask."""
-from flask import abort
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -32,6 +32,8 @@ def get_case_or_404(reference: str, action: str = "read", options=()):
         if not case.is_open and action in ("change", "assign"):
             abort(403, description=CLOSED_MESSAGE)
         abort(403)
+    # The access log names the case the page was about (audit.tracking).
+    g.case = case
     return case
 
 

@@ -39,3 +39,9 @@ def like_pattern(query: str) -> str:
     """A LIKE pattern finding ``query`` anywhere, with % and _ taken literally (escape \\)."""
     escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def spreadsheet_cell(value) -> str:
+    """Text a spreadsheet will not take for a formula (CSV and XLSX exports)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

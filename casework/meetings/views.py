@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..audit import operations as audit
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
 from ..cases.models import Party
@@ -251,4 +252,5 @@ def feed(token):
     body = calendar.calendar(sessions, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
                              language=user.language or "fr",
                              name="Casework — tables rondes")
+    audit.record("read", "calendar_feed", user=user, detail=f"{len(sessions)} round tables")
     return Response(body, mimetype="text/calendar")

@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..auth.models import Team
 from ..core.clock import local_zone, today
 from ..core.errors import EditConflict
+from ..core.text import spreadsheet_cell
 from ..extensions import db
 from ..web.i18n import current_language
 from ..web.labels import INTERVENTION_KIND_LABELS
@@ -120,12 +121,6 @@ def interventions():
     return render_template("reports/interventions.html", **context)
 
 
-def _cell(value):
-    """Text a spreadsheet will not take for a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/interventions.csv")
 @requires("see_reports")
 def interventions_csv():
@@ -144,8 +139,8 @@ def interventions_csv():
     for row in figures.intervention_rows(_scope(form, teams), start, end):
         local = row.at.astimezone(zone)
         writer.writerow([local.date().isoformat(), local.strftime("%H:%M"), row.reference,
-                         _cell(row.team), INTERVENTION_KIND_LABELS[row.kind], row.minutes,
-                         _cell(", ".join(row.mediators))])
+                         spreadsheet_cell(row.team), INTERVENTION_KIND_LABELS[row.kind],
+                         row.minutes, spreadsheet_cell(", ".join(row.mediators))])
     name = f"interventions-{form.start.data.isoformat()}-{form.end.data.isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

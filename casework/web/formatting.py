@@ -105,4 +105,6 @@ def init_app(app):
         "round_table_outcome_labels": labels.ROUND_TABLE_OUTCOME_LABELS,
         "agreement_status_labels": labels.AGREEMENT_STATUS_LABELS,
         "field_labels": labels.FIELD_LABELS,
+        "access_action_labels": labels.ACCESS_ACTION_LABELS,
+        "access_object_labels": labels.ACCESS_OBJECT_LABELS,
     })
