@@ -71,7 +71,10 @@ def write_pending():
     if not rows:
         return
     try:
-        db.session.rollback()  # nothing of the view's left half-done in the same transaction
+        session = db.session
+        if session.new or session.dirty or session.deleted:
+            # Nothing the view left half-done goes in with the log.
+            session.rollback()
         db.session.execute(insert(AccessEntry), rows)
         db.session.commit()
     except Exception:
