@@ -67,7 +67,7 @@ def show(reference):
                          target=("intervention " + ", ".join(notes))[:80])
         if minutes:
             audit.record("read", "minutes", case=case,
-                         target=("round table " + ", ".join(minutes))[:80])
+                         target=("table " + ", ".join(minutes))[:80])
     # Survey answers: to the case's mediators and managers only (residents' opinions).
     answers = db.session.execute(
         select(SatisfactionAnswer).where(SatisfactionAnswer.case_id == case.id)

@@ -112,8 +112,8 @@ def test_documents_and_exports_are_recorded(app, client, org, world):
     assert client.get("/reports/figures.xlsx").status_code == 200
     assert client.get("/reports/interventions.csv").status_code == 200
     got = [(r.action, r.object, r.target) for r in entries(app)]
-    assert ("read", "invitation_letter", f"table_id {table_id}, party_id {party_id}") in got
-    assert ("read", "calendar_entry", f"table_id {table_id}") in got
+    assert ("read", "invitation_letter", f"table {table_id}, party {party_id}") in got
+    assert ("read", "calendar_entry", f"table {table_id}") in got
     assert ("export", "figures_xlsx", "") in got
     assert ("export", "interventions_csv", "") in got
 

@@ -137,8 +137,9 @@ TARGET_ARGUMENTS = ("table_id", "party_id", "intervention_id", "number", "referr
 
 
 def target_of(view_args) -> str:
-    """"table_id 4, party_id 7" from the URL's arguments, ids only."""
+    """"table 4, party 7" from the URL's arguments, ids only (the page translates the
+    kinds: see web.labels.ACCESS_TARGET_LABELS)."""
     if not view_args:
         return ""
-    return ", ".join(f"{name} {view_args[name]}" for name in TARGET_ARGUMENTS
-                     if name in view_args)[:80]
+    return ", ".join(f"{name.removesuffix('_id')} {view_args[name]}"
+                     for name in TARGET_ARGUMENTS if name in view_args)[:80]

@@ -113,7 +113,7 @@ def admin_entries(session):
             what = {"new": "created", "deleted": "removed"}.get(state) or \
                 "changed: " + ", ".join(_changed_fields(obj))
             rows.append(entry("admin", ADMIN_TABLES[table],
-                              target=f"{table.rstrip('s')} {obj.id}", detail=what))
+                              target=f"{table.removesuffix('s')} {obj.id}", detail=what))
     for user_id, item in accounts.items():
         user = item["user"]
         if item["deleted"]:

@@ -11,11 +11,26 @@ from ..core.clock import to_local
 from ..core.text import spreadsheet_cell
 from ..permissions import requires
 from ..web.i18n import current_language
-from ..web.labels import ACCESS_ACTION_LABELS, ACCESS_OBJECT_LABELS
+from ..web.labels import ACCESS_ACTION_LABELS, ACCESS_OBJECT_LABELS, ACCESS_TARGET_LABELS
 from . import lists
 from .models import ACTIONS, AccessEntry
 
 bp = Blueprint("audit", __name__)
+
+
+def target_words(target: str) -> str:
+    """"table 4, party 7" in the reader's words ("table ronde 4, partie 7")."""
+    words = []
+    for part in target.split(", "):
+        kind, _space, rest = part.partition(" ")
+        label = ACCESS_TARGET_LABELS.get(kind)
+        words.append(f"{label} {rest}" if label is not None and rest else part)
+    return ", ".join(words)
+
+
+@bp.app_template_filter("access_target")
+def access_target_filter(target):
+    return target_words(target or "")
 
 
 @bp.route("/privacy/log")
@@ -39,7 +54,7 @@ def _rows(conditions, delimiter, header, actions, objects):
             entry.id, to_local(entry.at).isoformat(timespec="seconds"),
             spreadsheet_cell(entry.username), actions.get(entry.action, entry.action),
             objects.get(entry.object, entry.object), entry.case_reference,
-            spreadsheet_cell(entry.target), spreadsheet_cell(entry.detail), entry.address,
+            spreadsheet_cell(target_words(entry.target)), spreadsheet_cell(entry.detail), entry.address,
             entry.endpoint])
         if number % 500 == 0:
             yield out.getvalue()

@@ -342,3 +342,23 @@ ACCESS_OBJECT_LABELS = {
     "calendar_link": _l("Calendar link"),
     "annual_report_texts": _l("Annual report texts"),
 }
+# Which one: the kinds of ids an entry names ("table 4, party 7").
+ACCESS_TARGET_LABELS = {
+    "table": _l("round table"),
+    "party": _l("party"),
+    "intervention": _l("intervention"),
+    "number": _l("version"),
+    "referral": _l("referral"),
+    "activity": _l("activity"),
+    "year": _l("year"),
+    "user": _l("account"),
+    "account": _l("account"),
+    "team": _l("team"),
+    "item": _l("item"),
+    "reference_item": _l("item"),
+    "partner": _l("partner"),
+    "meeting_place": _l("place"),
+    "place": _l("place"),
+    "clause_template": _l("clause"),
+    "clause": _l("clause"),
+}
