@@ -19,6 +19,7 @@ from .cases.lists import LIST_OPTIONS
 from .cases.forms import PartnerSurveyForm, ReferralToPartnerForm
 from .cases.models import Case, PartnerReferral, SatisfactionAnswer, TimelineEvent
 from .cases.related import related_cases
+from .cases.timeline import withdrawal
 from .core.clock import today, utcnow
 from .extensions import db
 from .meetings.models import Intervention, RoundTable
@@ -26,6 +27,7 @@ from .cases.views import active_partners, referral_reasons
 from .permissions import can, may_check_referral, may_take, requires, visible_teams
 
 bp = Blueprint("casefile", __name__)
+bp.add_app_template_global(withdrawal, "consent_withdrawal")
 
 MINE_LIMIT = 100
 AGENDA_LIMIT = 200
@@ -69,8 +71,15 @@ def show(reference):
     survey_form = PartnerSurveyForm() if (
         not case.is_open and can(current_user, "record_survey", case)
         and not any(a.from_referrer for a in answers)) else None
+    # A party withdrew consent: offer to close as "a party declined", or to wait.
+    withdrawn = [p for p in case.parties if p.consent == "withdrawn"] if case.is_open else []
+    declined = "party_declined" if "party_declined" in workflow.outcomes_from(case.status) \
+        else None
+    close_step = next((t for t in steps if t.name == "close"), None)
     return render_template(
-        "casefile/show.html", case=case, events=events,
+        "casefile/show.html", case=case, events=events, withdrawn=withdrawn, declined=declined,
+        close_url=url_for("cases.step", reference=case.reference, name="close",
+                          outcome=declined) if close_step and withdrawn else None,
         related=related_cases(case, visible_teams(current_user)),
         agreement=agreements.current_agreement(case),
         follow_up=agreements.due_follow_up(case),

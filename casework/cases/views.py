@@ -203,6 +203,7 @@ def edit_party(reference, party_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     party = get_on_case_or_404(Party, case, party_id)
     form = PartyForm(obj=party if request.method == "GET" else None)
+    form.previous_consent = party.consent
     if form.validate_on_submit():
         try:
             operations.update_party(current_user, party, form.version.data, party_data(form))

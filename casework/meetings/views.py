@@ -11,12 +11,14 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
+from ..cases.consent import lacking
 from ..cases.models import Party
 from ..cases.operations import eligible_mediators
 from ..core.clock import to_local, to_utc, today, utcnow
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db, limiter
+from ..permissions import can
 from ..reference.models import MeetingPlace
 from ..web.conflict import conflict
 from . import calendar, invitation as letters, operations
@@ -127,7 +129,8 @@ def new_round_table(reference):
                 else None,
                 place_text=form.place_text.data, mediators=_chosen(User, form.mediators.data),
                 invited=_chosen(Party, form.invited.data),
-                allow_double_booking=form.confirm_double_booking.data)
+                allow_double_booking=form.confirm_double_booking.data,
+                consent_override=_override(form, case))
         except operations.DoubleBooking as error:
             clashes = error.clashes
         except OperationError as error:
@@ -137,7 +140,13 @@ def new_round_table(reference):
                   "success")
             return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes)
+    return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes,
+                           lacking=lacking(case.parties))
+
+
+def _override(form, case):
+    """The manager's reason to go ahead without a party's recorded consent (only theirs)."""
+    return form.consent_override.data if can(current_user, "override_consent", case) else ""
 
 
 @bp.route("/cases/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
@@ -159,7 +168,7 @@ def record_round_table(reference, table_id):
                 current_user, table, form.version.data, status=form.status.data,
                 status_reason=form.status_reason.data,
                 attended=_chosen(Party, form.attended.data), outcome=form.outcome.data or None,
-                minutes=form.minutes.data)
+                minutes=form.minutes.data, consent_override=_override(form, case))
         except EditConflict as error:
             return conflict(form, error, table, "meetings/record_round_table.html", case=case,
                             table=table)
@@ -172,7 +181,8 @@ def record_round_table(reference, table_id):
             flash(_("Round table recorded."), "success")
             return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("meetings/record_round_table.html", form=form, case=case, table=table)
+    return render_template("meetings/record_round_table.html", form=form, case=case, table=table,
+                           lacking=lacking(case.parties))
 
 
 def _session(table):
