@@ -190,6 +190,12 @@ def consent_override_field():
                                         "leave empty to record the consent first."))
 
 
+class CaseSearchForm(Form):
+    """The case list's search box, posted (see cases.lists: terms never go in a URL)."""
+
+    q = StringField(_l("Search"), filters=[strip])  # cut to 100 characters when kept
+
+
 class AssignForm(Form):
     version = HiddenField()
     lead_mediator = SelectField(_l("Lead mediator"), coerce=int, choices=[])

@@ -12,13 +12,14 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
 from ..cases.consent import lacking
-from ..cases.models import Party
+from ..cases.lists import readable
+from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
 from ..core.clock import to_local, to_utc, today, utcnow
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db, limiter
-from ..permissions import can
+from ..permissions import can, case_scope
 from ..reference.models import MeetingPlace
 from ..web.conflict import conflict
 from . import calendar, invitation as letters, operations
@@ -242,7 +243,10 @@ def party_address_lines(party, case):
 @limiter.limit("60 per minute")
 def feed(token):
     """A user's round tables as a calendar a phone subscribes to. No login: the secret
-    token is the key; the events show only the case reference and the place."""
+    token is the key; the events show only the case reference and the place. What it
+    shows is decided at each request, as for the user's pages: sessions they sit on, of
+    cases they may read now (a user moved out of a team no longer sees that team's; a
+    deactivated account's feed answers 404)."""
     if len(token) < 20:
         abort(404)
     user = db.session.execute(select(User).where(User.calendar_token == token,
@@ -251,8 +255,9 @@ def feed(token):
         abort(404)
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     tables = db.session.execute(
-        select(RoundTable).join(round_table_mediators)
-        .where(round_table_mediators.c.user_id == user.id, RoundTable.ends_at >= since)
+        select(RoundTable).join(round_table_mediators).join(Case, Case.id == RoundTable.case_id)
+        .where(round_table_mediators.c.user_id == user.id, RoundTable.ends_at >= since,
+               readable(*case_scope(user)))
         .options(joinedload(RoundTable.case), joinedload(RoundTable.place))
         .order_by(RoundTable.starts_at)).scalars().all()
     sessions = [calendar.Session(
