@@ -21,9 +21,9 @@ from ..web.conflict import conflict
 from ..web.labels import STATUS_LABELS
 from . import lists, operations, workflow
 from .access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
-from .forms import (AssignForm, CaseForm, CaseSearchForm, PartnerSurveyForm, PartyForm, ReferralForm,
-                    ReferralToPartnerForm, TakeUpForm, TransitionForm, closing_form,
-                    closing_record)
+from .forms import (AssignForm, CaseForm, CaseSearchForm, PartnerSurveyForm, PartyForm,
+                    ReferralForm, ReferralToPartnerForm, TakeUpForm, TransitionForm,
+                    closing_form, closing_record)
 from .models import Case, Party, PartnerReferral
 
 bp = Blueprint("cases", __name__)
