@@ -16,17 +16,19 @@ from .audit import operations as audit
 from .auth import operations as accounts
 from .cases import workflow
 from .cases.access import CASE_PAGE_OPTIONS, get_case_or_404
-from .cases.lists import LIST_OPTIONS
+from .cases.lists import LIST_OPTIONS, readable
 from .cases.forms import PartnerSurveyForm, ReferralToPartnerForm
 from .cases.models import Case, PartnerReferral, SatisfactionAnswer, TimelineEvent
 from .cases.related import related_cases
+from .cases.timeline import withdrawal
 from .core.clock import today, utcnow
 from .extensions import db
 from .meetings.models import Intervention, RoundTable
 from .cases.views import active_partners, referral_reasons
-from .permissions import can, may_check_referral, may_take, requires, visible_teams
+from .permissions import can, case_scope, may_check_referral, may_take, requires
 
 bp = Blueprint("casefile", __name__)
+bp.add_app_template_global(withdrawal, "consent_withdrawal")
 
 MINE_LIMIT = 100
 AGENDA_LIMIT = 200
@@ -80,9 +82,17 @@ def show(reference):
     survey_form = PartnerSurveyForm() if (
         not case.is_open and can(current_user, "record_survey", case)
         and not any(a.from_referrer for a in answers)) else None
+    team_ids, mediator_id = case_scope(current_user)
+    # A party withdrew consent: offer to close as "a party declined", or to wait.
+    withdrawn = [p for p in case.parties if p.consent == "withdrawn"] if case.is_open else []
+    declined = "party_declined" if "party_declined" in workflow.outcomes_from(case.status) \
+        else None
+    close_step = next((t for t in steps if t.name == "close"), None)
     return render_template(
-        "casefile/show.html", case=case, events=events,
-        related=related_cases(case, visible_teams(current_user)),
+        "casefile/show.html", case=case, events=events, withdrawn=withdrawn, declined=declined,
+        close_url=url_for("cases.step", reference=case.reference, name="close",
+                          outcome=declined) if close_step and withdrawn else None,
+        related=related_cases(case, team_ids, mediator_id=mediator_id),
         agreement=agreements.current_agreement(case),
         follow_up=agreements.due_follow_up(case),
         may_change=may_change,
@@ -122,10 +132,10 @@ def mine():
 def agenda():
     """Upcoming round tables, mine and my teams', and the follow-up checks to make."""
     now = utcnow()
-    teams = visible_teams(current_user)
+    visible = readable(*case_scope(current_user))
     upcoming = db.session.execute(
         select(RoundTable).join(Case)
-        .where(Case.team_id.in_(teams), RoundTable.ends_at >= now,
+        .where(visible, RoundTable.ends_at >= now,
                RoundTable.status == "scheduled")
         .options(joinedload(RoundTable.case), joinedload(RoundTable.place),
                  selectinload(RoundTable.mediators))
@@ -136,8 +146,7 @@ def agenda():
         if current_user.calendar_token else None
     follow_ups = db.session.execute(
         select(FollowUp).join(Case).where(
-            FollowUp.done_at.is_(None), Case.status == workflow.FOLLOW_UP,
-            Case.team_id.in_(teams))
+            FollowUp.done_at.is_(None), Case.status == workflow.FOLLOW_UP, visible)
         .options(joinedload(FollowUp.case)).order_by(FollowUp.due_on).limit(AGENDA_LIMIT)
     ).scalars().all()
     return render_template("casefile/agenda.html", mine=mine, team=team, feed_url=feed_url,

@@ -7,7 +7,7 @@ decisions only: no queries.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 
 from .auth.models import ADMIN, MANAGER, MEDIATOR, PRIVACY_OFFICER
@@ -45,7 +45,14 @@ GLOBAL_ACTIONS = {
 #   read_access_history  see who read and changed the case (its managers)
 #   anonymise          anonymise a closed case at once, with a reason (its managers; the
 #                      privacy officer does it from the privacy pages, by reference)
+#   override_consent   schedule or hold a round table, or record an agreement as signed,
+#                      although a party's consent is not recorded as given, with a reason
+#                      kept on the timeline (its managers, while the case is open)
 # A closed case is read-only: nobody may change or assign it; a manager may reopen it.
+# Reading: a manager or mediator reads every case of their teams — unless the
+# organisation sets MEDIATORS_READ_OWN_CASES_ONLY, when a mediator (who is not also a
+# manager) reads only the cases they work on, as lead or co-mediator. Lists and searches
+# follow the same rule through case_scope().
 
 
 def manages(user, case) -> bool:
@@ -62,6 +69,13 @@ def in_team(user, case) -> bool:
     return bool(user.roles & {MANAGER, MEDIATOR}) and case.team_id in user.team_ids
 
 
+def reads_own_cases_only(user) -> bool:
+    """Does the organisation's choice (MEDIATORS_READ_OWN_CASES_ONLY) narrow ``user``'s
+    reading to the cases they work on? Mediators only: a manager reads their teams'."""
+    return bool(current_app.config.get("MEDIATORS_READ_OWN_CASES_ONLY")) \
+        and MEDIATOR in user.roles and MANAGER not in user.roles
+
+
 def can(user, action: str, case=None) -> bool:
     """May ``user`` do ``action`` (on ``case``, for case actions)?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
@@ -73,6 +87,8 @@ def can(user, action: str, case=None) -> bool:
             raise ValueError(f"unknown action {action!r}") from None
         return bool(user.roles & allowed)
     if action == "read":
+        if reads_own_cases_only(user):
+            return in_team(user, case) and works_on(user, case)
         return in_team(user, case)
     if action == "change":
         return case.is_open and (manages(user, case) or works_on(user, case))
@@ -89,14 +105,18 @@ def can(user, action: str, case=None) -> bool:
         return manages(user, case)
     if action == "anonymise":
         return not case.is_open and case.anonymised_at is None and manages(user, case)
+    if action == "override_consent":
+        return case.is_open and manages(user, case)
     raise ValueError(f"unknown case action {action!r}")
 
 
-def may_check_referral(user, referral) -> bool:
+def may_check_referral(user, referral, case=None) -> bool:
     """May ``user`` record whether residents took up ``referral``? A manager or mediator of
     the referral's team, whether it belongs to a case (open or closed: the take-up is
-    known only later) or to a field activity (no case at all)."""
-    return can(user, "check_referrals") and referral.team_id in user.team_ids
+    known only later) or to a field activity (no case at all). Given the referral's
+    ``case``, they must also be allowed to read it (see MEDIATORS_READ_OWN_CASES_ONLY)."""
+    return can(user, "check_referrals") and referral.team_id in user.team_ids \
+        and (case is None or can(user, "read", case))
 
 
 def may_on_activity(user, action: str, activity) -> bool:
@@ -112,10 +132,19 @@ def may_on_activity(user, action: str, activity) -> bool:
 
 
 def visible_teams(user) -> set[int]:
-    """The teams whose cases ``user`` may read: lists and searches filter on these."""
+    """The teams whose cases ``user`` may read: lists and searches filter on these (and,
+    see case_scope, perhaps on the user's own cases within them)."""
     if not user.roles & {MANAGER, MEDIATOR}:
         return set()
     return user.team_ids
+
+
+def case_scope(user) -> tuple[set[int], int | None]:
+    """What lists, searches and counts may show ``user``, as can(user, "read", case)
+    decides it for one case: (the teams, and the mediator whose cases alone are shown —
+    None when every case of those teams is). cases.lists.readable() makes it a query's
+    condition."""
+    return visible_teams(user), user.id if reads_own_cases_only(user) else None
 
 
 def may_take(user, step, case) -> bool:

@@ -69,8 +69,11 @@ def partner(name="Conciliateur de justice de Lyon"):
 
 def case(team, *, creator=None, status="referral", received_on=None, street="12 rue Garibaldi",
          postcode="69008", city="Lyon", lead=None, co=None, parties=(), categories=("noise",),
-         description="Bruits de pas le soir.", urgency="normal", outcome=None):
-    """A case straight in the database (the operations are tested on their own)."""
+         description="Bruits de pas le soir.", urgency="normal", outcome=None,
+         consent="unknown"):
+    """A case straight in the database (the operations are tested on their own). Its
+    parties' consent is not asked yet unless ``consent`` says ("given": by phone, the day
+    the case was received), as a case's real parties start."""
 
     from casework.cases import operations
     from casework.cases.models import Case, Party
@@ -97,6 +100,9 @@ def case(team, *, creator=None, status="referral", received_on=None, street="12 
         first, last = spec if isinstance(spec, tuple) else ("", spec)
         party = Party(role="complainant" if index == 0 else "respondent", last_name=last,
                       first_name=first, street=street, postcode=postcode, city=city)
+        if consent != "unknown":
+            party.consent, party.consent_on, party.consent_method = \
+                consent, received_on, "phone"
         party.name_key = key(last, first)
         party.address_key = key(street, postcode, city)
         item.parties.append(party)
@@ -117,12 +123,19 @@ def place(name="Salle de réunion — Maison des associations", address="12 rue 
 
 def round_table(case, mediators, *, place_text="Centre social", starts_in_days=7,
                 status="scheduled"):
+    """A round table with every party of ``case`` invited. A round table is scheduled only
+    with parties who consented: theirs is recorded as given (by phone, today) if it was
+    not asked yet."""
     from datetime import timedelta
 
     from casework.cases.models import Case
     from casework.meetings.models import RoundTable
 
     case = db.session.get(Case, case.id)
+    for party in case.parties:
+        if party.consent == "unknown":
+            party.consent, party.consent_on, party.consent_method = \
+                "given", clock.today(), "phone"
     starts = clock.utcnow().replace(microsecond=0) + timedelta(days=starts_in_days)
     table = RoundTable(case=case, starts_at=starts, ends_at=starts + timedelta(minutes=90),
                        duration_minutes=90, place_text=place_text,

@@ -15,10 +15,11 @@ from casework.core import clock
 
 
 def mediation_case(make, org):
-    """A noise case of team Nord in mediation, led by mona.mediator, with two parties."""
+    """A noise case of team Nord in mediation, led by mona.mediator, with two parties who
+    consented (an agreement is signed only with them: see test_consent)."""
     return make.case(org["north"], creator=org["manager"], status="mediation",
                      lead=org["mediator"], parties=[("Hélène", "Dupont"), ("Karim", "Benali")],
-                     categories=("noise",))
+                     categories=("noise",), consent="given")
 
 
 @pytest.fixture

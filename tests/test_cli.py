@@ -301,7 +301,7 @@ def test_demo_data_adds_plain_cases_for_benchmarks(demo_app):
         assert len(references) == len(set(references)) == before + 120
     client = app.test_client()
     client.login("manager", DEMO_PASSWORD)
-    assert client.get("/cases/?q=lyon").status_code == 200
+    assert client.submit("/cases/", {"q": "lyon"}, follow_redirects=True).status_code == 200
 
 
 def test_the_director_sees_the_demo_year_in_the_portraits_shape(demo_app):

@@ -19,7 +19,7 @@ def case(make, org, refs):
     colleague = make.user("nico.north", roles=["mediator"], teams=[org["north"]])
     made = make.case(org["north"], creator=org["manager"], status="mediation",
                      lead=org["mediator"], co=colleague, street="12 rue Professeur Beauvisage",
-                     parties=[("Hélène", "Dupont"), ("John", "Smith")])
+                     parties=[("Hélène", "Dupont"), ("John", "Smith")], consent="given")
     return made
 
 
@@ -66,7 +66,7 @@ def test_double_booking_is_warned_before_saving(app, client, org, case, room, ma
     client.login("mona.mediator")
     assert schedule(client, case, org, room).status_code == 302
     other = make.case(make_team(app, org), creator=org["manager"], status="mediation",
-                      lead=org["mediator"], parties=["Autre"])
+                      lead=org["mediator"], parties=["Autre"], consent="given")
     # Same mediator, overlapping time, in another place.
     response = client.submit(f"/cases/{other.reference}/round-tables/new", {
         "day": NEXT_WEEK.isoformat(), "moment": "19:00", "duration_minutes": "60",

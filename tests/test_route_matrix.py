@@ -72,6 +72,7 @@ GLOBAL_POST = {
     "/admin/reference/places/<int:place_id>/active": {ADMIN},
     "/clauses/<int:clause_id>/active": {MANAGER},
     "/agenda/calendar-link": WORKERS,
+    "/cases/": WORKERS,  # the search form, posted: its terms stay out of URLs
     "/cases/referrals/<int:referral_id>": WORKERS,
     "/activities/<int:activity_id>/delete": WORKERS,
     "/reports/annual/<int:year>": {MANAGER},

@@ -7,7 +7,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from ..cases.forms import (add_closing_fields, check_referral_rows, closing_fields_filled,
-                           setup_closing_fields)
+                           consent_override_field, setup_closing_fields)
 from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
 
 MAX_COMMITMENTS = 30
@@ -77,6 +77,7 @@ class SignForm(Form):
                              validators=[DataRequired(_l("Enter a valid date."))],
                              description=_l("About a month later, by default."))
     confirm = BooleanField(_l("The agreement is signed: freeze this version"))
+    consent_override = consent_override_field()
 
     def validate_signatories(self, field):
         if not field.data:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..cases import workflow
+from ..cases.consent import require_consent
 from ..cases.models import Case
 from ..cases.operations import take_step
 from ..cases.timeline import record_event
@@ -95,10 +96,12 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
 
 
 def sign(actor, agreement, version, *, signed_on, signed_place, signatories, follow_up_on,
-         document):
+         document, consent_override=""):
     """Mark as signed: store the document as signed, with its SHA-256, never to change
     again; schedule the follow-up; the case moves to follow-up. ``document`` is a function
-    that builds the bytes from the agreement as it is now signed."""
+    that builds the bytes from the agreement as it is now signed. The agreement names
+    every party of the case: each one's consent must be recorded as given, unless a
+    manager of the case gives a reason (``consent_override``), kept on the timeline."""
     case = agreement.case
     denied(actor, "change", case)
     check_version(agreement, version)
@@ -113,6 +116,8 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
         raise OperationError(_l("An agreement needs at least one commitment."))
     if not signatories:
         raise OperationError(_l("Tick who signed."), field="signatories")
+    require_consent(actor, case, case.parties, step="agreement_signed",
+                    override=consent_override)
     agreement.signed_on = signed_on
     agreement.follow_up_on = follow_up_on
     agreement.signed_place = signed_place

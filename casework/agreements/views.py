@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..cases import workflow
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404
+from ..cases.consent import lacking
 from ..cases.forms import closing_record
 from ..cases.views import active_partners, referral_reasons
 from ..core.clock import today
@@ -222,14 +223,17 @@ def sign(reference):
             operations.sign(current_user, agreement, form.version.data,
                             signed_on=form.signed_on.data, signed_place=form.signed_place.data,
                             signatories=chosen, follow_up_on=form.follow_up_on.data,
-                            document=build_document)
+                            document=build_document,
+                            consent_override=form.consent_override.data
+                            if can(current_user, "override_consent", case) else "")
         except OperationError as error:
             error.show_on(form)
         else:
             flash(_("Agreement signed and frozen. Attach the scanned copy when you have it."),
                   "success")
             return redirect(url_for("agreements.edit", reference=reference))
-    return render_template("agreements/sign.html", case=case, agreement=agreement, form=form)
+    return render_template("agreements/sign.html", case=case, agreement=agreement, form=form,
+                           lacking=lacking(case.parties))
 
 
 @bp.route("/cases/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])

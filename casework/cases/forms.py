@@ -154,19 +154,46 @@ class PartyForm(Form):
             if problem:
                 raise ValidationError(problem)
 
+    # The party's consent as recorded before this edit (None for a new party): consent is
+    # withdrawn only once it was given.
+    previous_consent = None
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         # Not an inline validator: an empty optional date stops the field's validators.
-        if self.consent.data in ("given", "refused") and not self.consent_on.data \
+        if self.consent.data in ("given", "refused", "withdrawn") and not self.consent_on.data \
                 and not self.consent_on.errors:
             self.consent_on.errors = list(self.consent_on.errors) + [
-                _l("Give the date consent was given or refused.")]
+                _l("Give the date consent was withdrawn.") if self.consent.data == "withdrawn"
+                else _l("Give the date consent was given or refused.")]
             valid = False
         return valid
 
+    def validate_consent(self, field):
+        if field.data == "withdrawn" and self.previous_consent not in ("given", "withdrawn"):
+            raise ValidationError(_l("Consent is withdrawn only once it was given: choose "
+                                     "“Refused” instead."))
+
     def validate_consent_method(self, field):
+        if self.consent.data == "withdrawn" and not field.data:
+            raise ValidationError(_l("Say how consent was withdrawn."))
         if self.consent.data in ("given", "refused") and not field.data:
             raise ValidationError(_l("Say how consent was given or refused."))
+
+
+def consent_override_field():
+    """A manager's reason to go ahead although a party's consent is not recorded as given
+    (the templates show it only to those who may: can("override_consent", case))."""
+    return TextAreaField(_l("Go ahead without recorded consent: why"), filters=[strip],
+                         validators=[Optional(), Length(max=1000)],
+                         description=_l("Managers only. Kept on the case's timeline; "
+                                        "leave empty to record the consent first."))
+
+
+class CaseSearchForm(Form):
+    """The case list's search box, posted (see cases.lists: terms never go in a URL)."""
+
+    q = StringField(_l("Search"), filters=[strip])  # cut to 100 characters when kept
 
 
 class AssignForm(Form):

@@ -1,9 +1,11 @@
 """Lists of cases: all cases (filters, search, sort, pages) and the referrals to assign.
 Each list makes the same number of queries whatever the number of rows it shows."""
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import MEDIATOR, Team, User, UserRole
@@ -38,6 +40,52 @@ class Page:
     pages: int
 
 
+def readable(team_ids, mediator_id=None):
+    """The condition on Case of what a user may read, as permissions.case_scope gives it:
+    the cases of ``team_ids`` — only those ``mediator_id`` works on (lead or co-mediator)
+    when the organisation has mediators read their own cases only."""
+    condition = Case.team_id.in_(team_ids)
+    if mediator_id is not None:
+        condition = and_(condition, or_(Case.lead_mediator_id == mediator_id,
+                                        Case.co_mediator_id == mediator_id))
+    return condition
+
+
+# Search terms (residents' names, addresses) never travel in a URL, where web-server
+# logs, browser history and Referer headers would keep them: the search form is posted,
+# the terms kept in the user's session under an opaque key, and the list's URL carries
+# only that key (?s=…) — so pages, sorting and the back button keep working.
+SEARCHES = "case_searches"
+SEARCHES_KEPT = 10
+SEARCH_MAX = 100
+_SEARCH_KEY = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+def remember_search(store, terms: str):
+    """Keep ``terms`` in ``store`` (the session) and return their key, or None for no
+    terms. The same terms keep their key; the oldest are forgotten past SEARCHES_KEPT."""
+    terms = (terms or "").strip()[:SEARCH_MAX]
+    if not terms:
+        return None
+    kept = dict(store.get(SEARCHES) or {})
+    key = next((k for k, v in kept.items() if v == terms), None)
+    if key is None:
+        key = secrets.token_urlsafe(6)
+        kept[key] = terms
+        while len(kept) > SEARCHES_KEPT:
+            kept.pop(next(iter(kept)))
+        store[SEARCHES] = kept
+    return key
+
+
+def recalled_search(store, key):
+    """The terms kept under ``key``; None when the key names nothing (another browser, an
+    expired session, a made-up key)."""
+    if not isinstance(key, str) or not _SEARCH_KEY.fullmatch(key):
+        return None
+    return (store.get(SEARCHES) or {}).get(key)
+
+
 def _date(value):
     try:
         return datetime.strptime(value or "", "%Y-%m-%d").date()
@@ -46,9 +94,10 @@ def _date(value):
 
 
 class CaseQuery:
-    """The list's filters, read from the query string (bad values are ignored)."""
+    """The list's filters, read from the query string (bad values are ignored); the
+    search terms from ``searches`` (the session), by the key ``s`` of the query string."""
 
-    def __init__(self, args):
+    def __init__(self, args, searches=None):
         self.status = args.get("status") if args.get("status") in workflow.STATUSES + (
             "open",) else None
         self.team = id_or_none(args.get("team"))
@@ -57,13 +106,18 @@ class CaseQuery:
         self.territory = id_or_none(args.get("territory"))
         self.date_from = _date(args.get("from"))
         self.date_to = _date(args.get("to"))
-        self.q = (args.get("q") or "").strip()[:100]
+        self.search_key = args.get("s") or None
+        found = recalled_search(searches or {}, self.search_key)
+        self.search_lost = self.search_key is not None and found is None
+        if found is None:
+            self.search_key = None
+        self.q = found or ""
         self.sort = args.get("sort") if args.get("sort") in SORTS else "received"
         self.direction = "asc" if args.get("dir") == "asc" else "desc"
         self.page = id_or_none(args.get("page")) or 1
 
-    def statement(self, team_ids):
-        query = select(Case).where(Case.team_id.in_(team_ids))
+    def statement(self, team_ids, mediator_id=None):
+        query = select(Case).where(readable(team_ids, mediator_id))
         if self.status == "open":
             query = query.where(Case.status != workflow.CLOSED)
         elif self.status:
@@ -92,7 +146,7 @@ class CaseQuery:
                   "category": self.category, "territory": self.territory,
                   "from": self.date_from.isoformat() if self.date_from else None,
                   "to": self.date_to.isoformat() if self.date_to else None,
-                  "q": self.q or None, "sort": self.sort, "dir": self.direction,
+                  "s": self.search_key, "sort": self.sort, "dir": self.direction,
                   "page": self.page}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "", 1) or k == "sort"}
@@ -102,9 +156,10 @@ def _pages(total):
     return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
-def case_page(filters, team_ids) -> Page:
-    """The page of the list that ``filters`` ask for, within the teams ``team_ids``."""
-    base = filters.statement(team_ids)
+def case_page(filters, team_ids, mediator_id=None) -> Page:
+    """The page of the list that ``filters`` ask for, within the teams ``team_ids`` (and
+    the cases of ``mediator_id`` alone, if given: see readable)."""
+    base = filters.statement(team_ids, mediator_id)
     total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     pages = _pages(total)
     number = min(filters.page, pages)
@@ -171,11 +226,18 @@ def waiting_page(team_ids, number) -> Page:
     return Page(cases, total, number, pages)
 
 
-def referrals_to_check_page(team_ids, number) -> Page:
+def referrals_to_check_page(team_ids, number, mediator_id=None) -> Page:
     """Referrals to partners of these teams whose take-up is not known yet, oldest first:
-    (referral, its case's reference or None for a field activity's), in two queries."""
-    waiting = select(PartnerReferral).where(PartnerReferral.taken_up == "unknown",
-                                            PartnerReferral.team_id.in_(team_ids))
+    (referral, its case's reference or None for a field activity's), in two queries.
+    Given ``mediator_id`` (see readable), a case's referrals only if they work on it."""
+    condition = and_(PartnerReferral.taken_up == "unknown",
+                     PartnerReferral.team_id.in_(team_ids))
+    if mediator_id is not None:
+        condition = and_(condition, or_(
+            PartnerReferral.case_id.is_(None),
+            PartnerReferral.case_id.in_(select(Case.id).where(readable(team_ids,
+                                                                       mediator_id)))))
+    waiting = select(PartnerReferral).where(condition)
     total = db.session.execute(select(func.count()).select_from(waiting.subquery())
                                ).scalar_one()
     pages = _pages(total)
@@ -183,7 +245,7 @@ def referrals_to_check_page(team_ids, number) -> Page:
     rows = db.session.execute(
         select(PartnerReferral, Case.reference)
         .outerjoin(Case, Case.id == PartnerReferral.case_id)
-        .where(PartnerReferral.taken_up == "unknown", PartnerReferral.team_id.in_(team_ids))
+        .where(condition)
         .options(joinedload(PartnerReferral.partner), joinedload(PartnerReferral.reason_item),
                  joinedload(PartnerReferral.team), joinedload(PartnerReferral.made_by))
         .order_by(PartnerReferral.referred_on, PartnerReferral.id)

@@ -21,7 +21,7 @@ from ..reference.models import REFERRAL_REASON
 from . import workflow
 from .models import (SCALE, SURVEY_QUESTIONS, TAKE_UPS, Case, CaseCounter, Party,
                      PartnerReferral, SatisfactionAnswer)
-from .timeline import record_event
+from .timeline import record_event, record_party_edit
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def update_party(actor, party, version, data: dict) -> list:
         return []
     _party_keys(party)
     refresh_search_text(case)
-    record_event(case, actor, "party_edited", [("party", None, party.display_name)] + changes)
+    record_party_edit(case, actor, party, changes)
     commit(db.session)
     log.info("party %s of case %s edited by account %s", party.id, case.reference, actor.id)
     return changes

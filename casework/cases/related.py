@@ -25,10 +25,11 @@ class RelatedCase:
     names: list[str]  # this case's parties found there, for SAME_PERSON and SAME_NAME
 
 
-def related_cases(case, team_ids, limit=20) -> list[RelatedCase]:
-    """Other cases, in the teams ``team_ids``, at the same address or with one of the same
-    people (name and address, accents and case ignored), newest first, each with why it is
-    related: repeat conflicts.
+def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCase]:
+    """Other cases, in the teams ``team_ids`` (and, given ``mediator_id``, only those that
+    mediator works on: see permissions.case_scope), at the same address or with one of the
+    same people (name and address, accents and case ignored), newest first, each with why
+    it is related: repeat conflicts.
 
     Two indexed steps: the matching ids with their keys, then those cases themselves."""
     names = {p.name_key for p in case.parties if p.name_key}
@@ -61,10 +62,16 @@ def related_cases(case, team_ids, limit=20) -> list[RelatedCase]:
         return []
     # The visible ones, newest first, chosen from the found ids by primary key: left to
     # itself, a planner without statistics may walk the whole team instead.
-    found = db.session.execute(select(Case.id, Case.team_id, Case.received_on)
+    found = db.session.execute(select(Case.id, Case.team_id, Case.received_on,
+                                      Case.lead_mediator_id, Case.co_mediator_id)
                                .where(Case.id.in_(matches))).all()
     teams = set(team_ids)
-    newest = sorted((row for row in found if row.team_id in teams),
+
+    def visible(row):
+        return row.team_id in teams and (
+            mediator_id is None or mediator_id in (row.lead_mediator_id, row.co_mediator_id))
+
+    newest = sorted((row for row in found if visible(row)),
                     key=lambda row: (row.received_on, row.id), reverse=True)[:limit]
     if not newest:
         return []

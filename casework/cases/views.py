@@ -2,7 +2,8 @@
 parties, assignment, workflow steps. Thin: read the request, call one operation, render or
 redirect. Cases are loaded only by ``get_case_or_404``, which decides who may see what.
 (The case page itself shows several modules: it lives in casefile.py.)"""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -12,7 +13,7 @@ from ..core.clock import today
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import id_or_none
 from ..extensions import db
-from ..permissions import may_check_referral, may_take, requires, visible_teams
+from ..permissions import case_scope, may_check_referral, may_take, requires
 from ..reference.models import (CATEGORY, REFERRAL_REASON, SOURCE, TERRITORY, Partner,
                                 ReferenceItem)
 from ..web import labels
@@ -20,9 +21,9 @@ from ..web.conflict import conflict
 from ..web.labels import STATUS_LABELS
 from . import lists, operations, workflow
 from .access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
-from .forms import (AssignForm, CaseForm, PartnerSurveyForm, PartyForm, ReferralForm,
-                    ReferralToPartnerForm, TakeUpForm, TransitionForm, closing_form,
-                    closing_record)
+from .forms import (AssignForm, CaseForm, CaseSearchForm, PartnerSurveyForm, PartyForm,
+                    ReferralForm, ReferralToPartnerForm, TakeUpForm, TransitionForm,
+                    closing_form, closing_record)
 from .models import Case, Party, PartnerReferral
 
 bp = Blueprint("cases", __name__)
@@ -127,13 +128,22 @@ def new():
 
 # — Lists ——————————————————————————————————————————————————————————————————————
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @requires("work_cases")
 def index():
-    """All cases of my teams: filters, search, sort, pages."""
-    filters = lists.CaseQuery(request.args)
-    team_ids = visible_teams(current_user)
-    page = lists.case_page(filters, team_ids)
+    """All cases of my teams: filters, search, sort, pages. The search form is posted:
+    its terms go to the session, and the list's URL carries only their key (?s=…); an
+    old link with ?q= is answered the same way, by a redirection without it."""
+    if request.method == "POST" or "q" in request.args:
+        form = CaseSearchForm(formdata=request.form if request.method == "POST"
+                              else request.args, meta={"csrf": False})
+        terms = form.q.data if form.validate() else ""  # a search, never an error
+        filters = lists.CaseQuery(request.form if request.method == "POST" else request.args)
+        return redirect(url_for("cases.index", **filters.args(
+            s=lists.remember_search(session, terms), page=None)))
+    filters = lists.CaseQuery(request.args, session)
+    team_ids, mediator_id = case_scope(current_user)
+    page = lists.case_page(filters, team_ids, mediator_id)
     return render_template("cases/index.html", cases=page.cases, filters=filters,
                            total=page.total, page=page.number, pages=page.pages,
                            options=lists.filter_options(current_user, team_ids),
@@ -203,6 +213,7 @@ def edit_party(reference, party_id):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     party = get_on_case_or_404(Party, case, party_id)
     form = PartyForm(obj=party if request.method == "GET" else None)
+    form.previous_consent = party.consent
     if form.validate_on_submit():
         try:
             operations.update_party(current_user, party, form.version.data, party_data(form))
@@ -351,7 +362,8 @@ def partner_survey(reference):
 def referrals_to_check():
     """My teams' referrals to partners whose take-up is not known yet, oldest first."""
     page = lists.referrals_to_check_page([t.id for t in current_user.teams],
-                                         id_or_none(request.args.get("page", "")) or 1)
+                                         id_or_none(request.args.get("page", "")) or 1,
+                                         case_scope(current_user)[1])
     return render_template("cases/referrals.html", rows=page.cases, total=page.total,
                            page=page.number, pages=page.pages)
 
@@ -362,9 +374,9 @@ def check_referral(referral_id):
     """Record whether the residents took up a referral: on an open or closed case, or
     made during a field activity. Another team's referral answers 404."""
     referral = db.session.get(PartnerReferral, referral_id)
-    if referral is None or not may_check_referral(current_user, referral):
+    case = db.session.get(Case, referral.case_id) if referral and referral.case_id else None
+    if referral is None or not may_check_referral(current_user, referral, case):
         abort(404)
-    case = db.session.get(Case, referral.case_id) if referral.case_id else None
     form = TakeUpForm(obj=referral if request.method == "GET" else None)
     if request.method == "GET" and referral.taken_up_on is None:
         form.taken_up_on.data = today()

@@ -239,7 +239,9 @@ class _Story:
             operations.assign(self.manager, case, lead, co if index % 2 else None)
         if stage == "assigned":
             return
-        self.contacts(case, lead, co if index % 2 else None, index)  # starts the mediation
+        # The contacts start the mediation; each party says there whether they take part.
+        self.contacts(case, lead, co if index % 2 else None, index,
+                      respondent_consent="refused" if outcome == "party_declined" else "given")
         path = {"mediation": [], "agreement": ["round_table", "draft_agreement"],
                 "follow_up": ["round_table", "draft_agreement", "mark_signed"]}
         steps = path.get(stage) or {
@@ -249,6 +251,8 @@ class _Story:
         }.get(outcome, [])
         if stage == "mediation":
             self.upcoming_round_table(case, lead, co, index)
+            if index == 4:  # the second case in mediation: the respondent stops
+                self.withdraw_consent(case, lead)
         for name in steps:
             with self.at(days=6, hour=14):
                 if name.startswith("round_table"):
@@ -281,7 +285,12 @@ class _Story:
                     referrals=[(partner, self.reason("legal"), "")] if partner else (),
                     closing_summary=reasons.get(outcome, ""))
 
-    def contacts(self, case, lead, co, index):
+    def consent(self, lead, party, consent, method):
+        """Record what a party said about taking part, on the day of the contact."""
+        operations.update_party(lead, party, party.version, {
+            "consent": consent, "consent_on": self.day, "consent_method": method})
+
+    def contacts(self, case, lead, co, index, respondent_consent="given"):
         complainant, respondent = case.parties[0], case.parties[1]
         with self.at(days=1, hour=10):
             meetings.log_intervention(
@@ -290,6 +299,7 @@ class _Story:
                         "médiation.",
                 notes="Se dit fatiguée par la situation ; souhaite un échange apaisé.",
                 mediators=[lead], parties=[complainant])
+            self.consent(lead, complainant, "given", "phone")
         kind, summary = [
             ("home_visit", "Visite à domicile de l'autre partie, qui donne sa version."),
             ("office", "Entretien au local avec l'autre partie, qui donne sa version."),
@@ -300,8 +310,11 @@ class _Story:
             meetings.log_intervention(
                 lead, case, kind=kind, at=_moment(self.day, 17), duration_minutes=45,
                 summary=summary,
-                notes="Ignorait la gêne occasionnée ; ouvert à une rencontre.",
+                notes="Ignorait la gêne occasionnée ; ouvert à une rencontre."
+                if respondent_consent == "given" else
+                "Ne souhaite pas de médiation ; préfère ne plus en parler.",
                 mediators=[m for m in (lead, co) if m], parties=[respondent])
+            self.consent(lead, respondent, respondent_consent, "in_person")
         if index % 4 == 0:
             with self.at(days=1, hour=11):
                 meetings.log_intervention(
@@ -370,6 +383,12 @@ class _Story:
                 note="Les deux parties confirment que les engagements sont tenus." if kept
                 else "Les nuisances ont repris ; les parties ne souhaitent pas se revoir.",
                 decision="close_respected" if kept else "close_breached")
+
+    def withdraw_consent(self, case, lead):
+        """The respondent calls to say they no longer take part: the case page offers to
+        close the case as "a party declined", or to wait."""
+        with self.at(days=0, hour=15):
+            self.consent(lead, case.parties[1], "withdrawn", "phone")
 
     def upcoming_round_table(self, case, lead, co, index):
         day = working_day(self.today + timedelta(days=3 + index % 9))

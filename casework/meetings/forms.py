@@ -8,6 +8,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from ..cases.forms import consent_override_field
 from ..core.clock import today
 from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
 from ..web import labels
@@ -75,6 +76,7 @@ class RoundTableForm(Form, _People):
                                    description=_l("Usually two."))
     invited = MultiCheckboxField(_l("Invited parties"), coerce=int, choices=[])
     confirm_double_booking = BooleanField(_l("I know; schedule it anyway"))
+    consent_override = consent_override_field()
 
     def set_places(self, places):
         self.place.choices = choices([(0, _l("— another place, typed below —"))] +
@@ -114,6 +116,7 @@ class RecordRoundTableForm(Form):
                             validators=[Optional(), Length(max=20000)],
                             description=_l("Read only by the case's mediators and their "
                                            "managers."))
+    consent_override = consent_override_field()
 
     def validate_outcome(self, field):
         if self.status.data == "held" and not field.data:

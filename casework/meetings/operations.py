@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from ..cases import workflow
+from ..cases.consent import require_consent
 from ..cases.timeline import record_event
 from ..core.changes import minute, names
 from ..core.errors import OperationError
@@ -117,9 +118,12 @@ def double_bookings(starts_at, duration_minutes, mediators, place, exclude_id=No
 
 
 def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None,
-                         place_text="", mediators=(), invited=(), allow_double_booking=False):
+                         place_text="", mediators=(), invited=(), allow_double_booking=False,
+                         consent_override=""):
     """Schedule a round table. Overlaps with the mediators' or the room's other sessions
-    are refused unless ``allow_double_booking`` (the user saw the warning)."""
+    are refused unless ``allow_double_booking`` (the user saw the warning). Every invited
+    party's consent must be recorded as given, unless a manager of the case gives a
+    reason (``consent_override``) to go ahead without it, which the timeline keeps."""
     denied(actor, "change", case)
     _case_people(case, mediators, invited)
     if place is None and not (place_text or "").strip():
@@ -127,6 +131,8 @@ def schedule_round_table(actor, case, *, starts_at, duration_minutes, place=None
     clashes = double_bookings(starts_at, duration_minutes, mediators, place)
     if clashes and not allow_double_booking:
         raise DoubleBooking(clashes)
+    require_consent(actor, case, invited, step="round_table_scheduled",
+                    override=consent_override, field="invited")
     table = RoundTable(case=case, starts_at=starts_at, duration_minutes=duration_minutes,
                        ends_at=starts_at + timedelta(minutes=duration_minutes), place=place,
                        place_text=(place_text or "").strip() if place is None else "",
@@ -153,9 +159,12 @@ class DoubleBooking(OperationError):
 
 
 def record_round_table(actor, table, version, *, status, status_reason="", attended=(),
-                       outcome=None, minutes=""):
+                       outcome=None, minutes="", consent_override=""):
     """Record what happened: held (who came, the outcome, the minutes), postponed or
-    cancelled (with the reason)."""
+    cancelled (with the reason). A session is held only with parties whose consent is
+    recorded as given (or a manager's reason, ``consent_override``, kept on the timeline);
+    correcting the record of a session already held asks it only of the parties added to
+    those who came: a consent withdrawn since does not lock the minutes."""
     case = table.case
     denied(actor, "change", case)
     check_version(table, version)
@@ -166,6 +175,11 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
     party_ids = {p.id for p in case.parties}
     if any(p.id not in party_ids for p in attended):
         raise OperationError(_l("Choose among the parties of this case."), field="attended")
+    if status == "held":
+        already = {p.id for p in table.attended} if table.status == "held" else set()
+        require_consent(actor, case, [p for p in attended if p.id not in already],
+                        step="round_table_held", override=consent_override,
+                        field="attended")
     old_status = table.status
     table.status = status
     table.status_reason = (status_reason or "").strip()

@@ -12,12 +12,15 @@ from sqlalchemy.orm import joinedload
 from ..audit import operations as audit
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
-from ..cases.models import Party
+from ..cases.consent import lacking
+from ..cases.lists import readable
+from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
 from ..core.clock import to_local, to_utc, today, utcnow
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db, limiter
+from ..permissions import can, case_scope
 from ..reference.models import MeetingPlace
 from ..web.conflict import conflict
 from . import calendar, invitation as letters, operations
@@ -128,7 +131,8 @@ def new_round_table(reference):
                 else None,
                 place_text=form.place_text.data, mediators=_chosen(User, form.mediators.data),
                 invited=_chosen(Party, form.invited.data),
-                allow_double_booking=form.confirm_double_booking.data)
+                allow_double_booking=form.confirm_double_booking.data,
+                consent_override=_override(form, case))
         except operations.DoubleBooking as error:
             clashes = error.clashes
         except OperationError as error:
@@ -138,7 +142,13 @@ def new_round_table(reference):
                   "success")
             return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes)
+    return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes,
+                           lacking=lacking(case.parties))
+
+
+def _override(form, case):
+    """The manager's reason to go ahead without a party's recorded consent (only theirs)."""
+    return form.consent_override.data if can(current_user, "override_consent", case) else ""
 
 
 @bp.route("/cases/<reference>/round-tables/<int:table_id>", methods=["GET", "POST"])
@@ -160,7 +170,7 @@ def record_round_table(reference, table_id):
                 current_user, table, form.version.data, status=form.status.data,
                 status_reason=form.status_reason.data,
                 attended=_chosen(Party, form.attended.data), outcome=form.outcome.data or None,
-                minutes=form.minutes.data)
+                minutes=form.minutes.data, consent_override=_override(form, case))
         except EditConflict as error:
             return conflict(form, error, table, "meetings/record_round_table.html", case=case,
                             table=table)
@@ -173,7 +183,8 @@ def record_round_table(reference, table_id):
             flash(_("Round table recorded."), "success")
             return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
-    return render_template("meetings/record_round_table.html", form=form, case=case, table=table)
+    return render_template("meetings/record_round_table.html", form=form, case=case, table=table,
+                           lacking=lacking(case.parties))
 
 
 def _session(table):
@@ -233,7 +244,10 @@ def party_address_lines(party, case):
 @limiter.limit("60 per minute")
 def feed(token):
     """A user's round tables as a calendar a phone subscribes to. No login: the secret
-    token is the key; the events show only the case reference and the place."""
+    token is the key; the events show only the case reference and the place. What it
+    shows is decided at each request, as for the user's pages: sessions they sit on, of
+    cases they may read now (a user moved out of a team no longer sees that team's; a
+    deactivated account's feed answers 404)."""
     if len(token) < 20:
         abort(404)
     user = db.session.execute(select(User).where(User.calendar_token == token,
@@ -242,8 +256,9 @@ def feed(token):
         abort(404)
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     tables = db.session.execute(
-        select(RoundTable).join(round_table_mediators)
-        .where(round_table_mediators.c.user_id == user.id, RoundTable.ends_at >= since)
+        select(RoundTable).join(round_table_mediators).join(Case, Case.id == RoundTable.case_id)
+        .where(round_table_mediators.c.user_id == user.id, RoundTable.ends_at >= since,
+               readable(*case_scope(user)))
         .options(joinedload(RoundTable.case), joinedload(RoundTable.place))
         .order_by(RoundTable.starts_at)).scalars().all()
     sessions = [calendar.Session(

@@ -173,6 +173,15 @@ EVENT_LABELS = {
     "referral_added": _l("Referred to a partner"),
     "take_up_recorded": _l("Take-up of a referral checked"),
     "survey_recorded": _l("Partner's survey recorded"),
+    "consent_withdrawn": _l("Consent withdrawn"),
+    "consent_overridden": _l("Went ahead without recorded consent"),
+}
+
+# The steps a manager may take without a party's recorded consent (cases/consent.py).
+CONSENT_STEP_LABELS = {
+    "round_table_scheduled": _l("Round table scheduled"),
+    "round_table_held": _l("Round table held"),
+    "agreement_signed": _l("Agreement signed"),
 }
 
 FIELD_LABELS = {
@@ -241,6 +250,7 @@ FIELD_LABELS = {
     "satisfied": _l("Satisfied"),
     "recommend": _l("Would recommend"),
     "effect": _l("Effect on the partner's users"),
+    "consent_step": _l("Step taken"),
 }
 
 # Referrals to partners (mises en relation): when they were made, whether taken up.
@@ -299,6 +309,7 @@ VALUE_LABELS = {
     "notes": {"changed": _l("changed (not shown on the timeline)")},
     "referral_stage": REFERRAL_STAGE_LABELS,
     "taken_up": TAKE_UP_LABELS,
+    "consent_step": CONSENT_STEP_LABELS,
 }
 
 # The access log (audit): what was done, and to what.

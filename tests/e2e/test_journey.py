@@ -11,6 +11,13 @@ from casework.core import clock
 STREET = "7 rue de la Thibaudière"
 
 
+def give_consent(page):
+    """Each party agrees to mediation (a round table needs it), on the phone, today."""
+    page.get_by_label("Consentement à la médiation", exact=True).select_option(label="Donné")
+    page.get_by_label("Consentement recueilli le", exact=True).fill(clock.today().isoformat())
+    page.get_by_label("Comment", exact=True).select_option(label="Par téléphone")
+
+
 def test_referral_to_closed_case(page, base_url, login, screenshots):
     # — The manager records the referral, with two parties, and assigns it.
     login("manager")
@@ -33,11 +40,13 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     page.get_by_label("Prénom", exact=True).fill("Hélène")
     page.get_by_label("Nom", exact=True).fill("Vautrin")
     page.get_by_label("Téléphone", exact=True).fill("06 12 34 56 78")
+    give_consent(page)
     page.get_by_role("button", name="Enregistrer et en ajouter une autre").click()
     page.get_by_label("Rôle dans le dossier", exact=True).select_option(label="Autre partie (mis en cause)")
     page.get_by_label("Civilité", exact=True).select_option(label="M.")
     page.get_by_label("Prénom", exact=True).fill("Bruno")
     page.get_by_label("Nom", exact=True).fill("Castellane")
+    give_consent(page)
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator("#parties")).to_contain_text("Hélène Vautrin")
     expect(page.locator("#parties")).to_contain_text("Bruno Castellane")
