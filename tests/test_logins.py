@@ -565,3 +565,19 @@ def test_every_login_event_is_in_the_access_log_and_no_password(app, client, org
         rows = db.session.execute(select(AccessEntry.__table__)).all()
     text = repr(rows)
     assert "secret guess" not in text and PASSWORD not in text
+
+
+def test_the_admin_account_page_part_offers_the_reset(app, client, org):
+    """templates/auth/_admin_second_factor.html, which the admin's account page includes."""
+    from flask import render_template
+
+    manager = app.test_client()
+    manager.login("marc.manager")
+    enrol(app, manager, "marc.manager")
+    with app.test_request_context(headers=EN):
+        marc = db.session.get(User, org["manager"].id)
+        part = render_template("auth/_admin_second_factor.html", account=marc)
+        mona = render_template("auth/_admin_second_factor.html",
+                               account=db.session.get(User, org["mediator"].id))
+    assert f'action="/admin/users/{marc.id}/second-factor/reset"' in part
+    assert "second-factor/reset" not in mona and "Not in use." in mona

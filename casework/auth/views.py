@@ -1,5 +1,6 @@
 """Login (password, then the second factor when the user has one), logout, and the user's
 own account page with their second factor."""
+import hashlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,6 +23,12 @@ bp = Blueprint("auth", __name__)
 # Between the password and the code: who, under which password, since when.
 PENDING_KEY = "second_factor_pending"
 PENDING_FOR = timedelta(minutes=5)
+
+
+def generation(user) -> str:
+    """Which password the pending login was under (a new one voids it), without putting
+    the account's session_token itself in the cookie, which anyone can read."""
+    return hashlib.sha256(user.session_token.encode()).hexdigest()[:32]
 
 
 def safe_next(target):
@@ -66,7 +73,7 @@ def login():
             return start_session(outcome.user, form.next.data)
         if outcome.status == "second_factor":
             session[PENDING_KEY] = {"user": outcome.user.id,
-                                    "generation": outcome.user.session_token,
+                                    "generation": generation(outcome.user),
                                     "at": utcnow().timestamp(),
                                     "next": safe_next(form.next.data)}
             return redirect(url_for("auth.second_step"))
@@ -88,7 +95,7 @@ def pending_user():
     if utcnow().timestamp() - started > PENDING_FOR.total_seconds():
         return None
     user = db.session.get(User, pending.get("user") or 0)
-    if user is None or not user.active or user.session_token != pending.get("generation") \
+    if user is None or not user.active or generation(user) != pending.get("generation") \
             or not second_factor.is_enabled(user):
         return None
     return user
