@@ -73,8 +73,11 @@ def is_logged_in(client) -> bool:
 def ends_with_message(client):
     """The next page sends to the login page and says the session has ended."""
     response = client.get("/account", headers=EN)
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert ENDED in client.get(response.headers["Location"], headers=EN).text
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Faccount"
+    page = client.get(response.headers["Location"], headers=EN).text
+    assert ENDED in page and "Please log in to see this page." not in page
+    assert ENDED not in client.get("/login", headers=EN).text  # said once
 
 
 # — Sessions held on the server ———————————————————————————————————————————————

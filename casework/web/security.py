@@ -3,7 +3,7 @@ view sees it."""
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_url, logout_user
 
 from .. import permissions
 from ..auth import logins, second_factor
@@ -87,7 +87,8 @@ def init_app(app):
         flash(_("Your session has ended, please log in again."), "warning")
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
-        return redirect(url_for("auth.login", next=request.path))
+        # The same address as Flask-Login's own redirect to the login page.
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @app.before_request
     def require_login():
