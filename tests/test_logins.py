@@ -333,13 +333,19 @@ def test_a_wrong_trusted_proxies_setting_stops_the_start(database_url):
 SETUP = "/account/second-factor"
 
 
+def code(secret, seconds=0):
+    """The code an app shows now (by the app's clock), or ``seconds`` from now."""
+    return pyotp.TOTP(secret).at(clock.utcnow() + timedelta(seconds=seconds))
+
+
 def enrol(app, client, username):
-    """Set up a second factor through the pages; the secret and the recovery codes."""
+    """Set up a second factor through the pages; the secret and the recovery codes. The
+    phone's clock is 30 s slow, so that the code of now is still unused for logging in."""
     assert client.submit(SETUP + "/start", {}, page=SETUP).status_code == 302
     page = client.get(SETUP, headers=EN).text
     secret = account(app, username).totp_secret
     assert secret and secret in page and "<svg" in page
-    response = client.submit(SETUP + "/confirm", {"confirm-code": pyotp.TOTP(secret).now()},
+    response = client.submit(SETUP + "/confirm", {"confirm-code": code(secret, -30)},
                              page=SETUP, headers=EN)
     assert response.status_code == 200
     codes = re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", response.text)
@@ -386,9 +392,24 @@ def test_login_asks_for_the_code_before_opening_a_session(app, client, org):
     assert not is_logged_in(client) and count(app, LoginSession) == sessions
     response = client.submit("/login/second-factor", {"code": "123456"}, headers=EN)
     assert response.status_code == 401 and "This code is not right" in response.text
-    response = client.submit("/login/second-factor", {"code": pyotp.TOTP(secret).now()})
+    response = client.submit("/login/second-factor", {"code": code(secret)})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert is_logged_in(client)
+
+
+def test_a_code_is_accepted_only_once(app, client, org, move_clock):
+    """Someone who saw the code typed cannot use it again, even within its 30 seconds."""
+    client.login("marc.manager")
+    secret, _codes = enrol(app, client, "marc.manager")
+    client.logout()
+    client.submit("/login", {"username": "marc.manager", "password": PASSWORD})
+    seen = code(secret)
+    assert client.submit("/login/second-factor", {"code": seen}).status_code == 302
+    client.logout()
+    client.submit("/login", {"username": "marc.manager", "password": PASSWORD})
+    assert client.submit("/login/second-factor", {"code": seen}).status_code == 401
+    move_clock(seconds=30)
+    assert client.submit("/login/second-factor", {"code": code(secret)}).status_code == 302
 
 
 def test_a_recovery_code_logs_in_once(app, client, org):
@@ -411,7 +432,7 @@ def test_wrong_codes_count_against_the_limit(app, client, org):
     client.submit("/login", {"username": "marc.manager", "password": PASSWORD})
     for _ in range(5):
         assert client.submit("/login/second-factor", {"code": "000000"}).status_code == 401
-    response = client.submit("/login/second-factor", {"code": pyotp.TOTP(secret).now()})
+    response = client.submit("/login/second-factor", {"code": code(secret)})
     assert response.status_code == 429 and not is_logged_in(client)
 
 
@@ -421,7 +442,7 @@ def test_the_code_must_follow_the_password_within_minutes(app, client, org, move
     client.logout()
     client.submit("/login", {"username": "marc.manager", "password": PASSWORD})
     move_clock(minutes=5, seconds=1)
-    response = client.submit("/login/second-factor", {"code": pyotp.TOTP(secret).now()})
+    response = client.submit("/login/second-factor", {"code": code(secret)})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert not is_logged_in(client)
 

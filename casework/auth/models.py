@@ -3,7 +3,7 @@ import secrets
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,6 +90,8 @@ class User(UserMixin, db.Model):
     # (None: not in use; a secret without a date is one being set up).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at = mapped_column(UTCDateTime, nullable=True)
+    # The 30-second step of the last code accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # Loaded on demand: pages name many users (mediators, timeline authors) without their
     # teams or roles. The signed-in user's are joined by the user loader (security.py), and

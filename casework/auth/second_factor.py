@@ -8,19 +8,20 @@ only hashed. The roles that may use it are the permission ``use_second_factor``;
 organisation may require it of some of them (``SECOND_FACTOR_REQUIRED_ROLES``).
 """
 import hashlib
+import hmac
 import logging
 import re
 import secrets
 
 import pyotp
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ..audit.operations import record
 from ..core.clock import utcnow
 from ..core.errors import OperationError
 from ..extensions import db
-from .models import ROLES, RecoveryCode
+from .models import ROLES, RecoveryCode, User
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +68,38 @@ def _hash(code: str) -> str:
     return hashlib.sha256(_normalise(code).encode()).hexdigest()
 
 
-def _code_matches(user, code: str) -> bool:
-    # One step of 30 seconds either way: a phone's clock is rarely exact.
+def _matching_step(user, code: str):
+    """The 30-second step whose code ``code`` is, one step either way (a phone's clock
+    is rarely exact), by the app's clock; None if it is none of them."""
     code = _normalise(code)
-    return bool(user.totp_secret) and bool(CODE_RE.match(code)) and totp(user).verify(
-        code, valid_window=1)
+    if not user.totp_secret or not CODE_RE.match(code):
+        return None
+    otp = totp(user)
+    current = otp.timecode(utcnow())
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(otp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _accept_step(user, step) -> bool:
+    """Accept a code of ``step`` once only (RFC 6238, 5.2): someone who saw it typed
+    cannot use it again, even at the same moment from another server."""
+    accepted = db.session.execute(
+        update(User).where(User.id == user.id,
+                           or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)).rowcount
+    db.session.commit()
+    return bool(accepted)
 
 
 def verify(user, code: str) -> bool:
-    """A code from the app, or an unused recovery code (which is then used up)."""
+    """A code from the app not used before, or an unused recovery code (then used up)."""
     if not is_enabled(user):
         return False
-    if _code_matches(user, code):
-        return True
+    if CODE_RE.match(_normalise(code)):
+        step = _matching_step(user, code)
+        return step is not None and _accept_step(user, step)
     used = db.session.execute(
         update(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code),
@@ -120,10 +140,12 @@ def confirm(user, code: str) -> list[str]:
     this once."""
     if is_enabled(user) or not user.totp_secret:
         raise OperationError(_l("Start the setup again."), field="code")
-    if not _code_matches(user, code):
+    step = _matching_step(user, code)
+    if step is None:
         raise OperationError(_l("This code is not the one your app shows. Check the "
                                 "phone's time and try again."), field="code")
     user.totp_enabled_at = utcnow()
+    user.totp_last_step = step
     codes = _new_recovery_codes(user)
     db.session.commit()
     record("login", "second_factor", user=user, target=user.username, detail="enrolled")
@@ -147,6 +169,7 @@ def new_recovery_codes(user, password: str) -> list[str]:
 def _clear(user):
     user.totp_secret = None
     user.totp_enabled_at = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
