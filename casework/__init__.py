@@ -3,7 +3,6 @@ import logging
 import os
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -61,9 +60,20 @@ def configure(app, test_config=None):
         url = "sqlite:///" + os.path.join(app.instance_path, "casework.sqlite")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
 
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # X-Forwarded-For believed only from TRUSTED_PROXIES (or, the older setting, from
+    # PROXY_COUNT proxies): see web/proxies.py.
+    from .web import proxies, security
+
+    try:
+        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"CASEWORK_TRUSTED_PROXIES: {error}. Give the proxies' addresses or networks, "
+            "comma-separated, such as 10.0.0.5, 10.1.0.0/16.") from None
+    try:
+        security.check_settings(app.config)
+    except ValueError as error:
+        raise ConfigurationError(f"Login settings: {error}.") from None
 
 
 def register_extensions(app):

@@ -16,7 +16,8 @@ class Defaults:
     # hide_parameters: values (residents' names…) never appear in error messages and logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
-    # Sessions: a signed cookie, so that several app servers can share them.
+    # Sessions: a signed cookie that carries the token of a session held in the database
+    # (login_sessions), so that several app servers share them and logging out ends them.
     SESSION_COOKIE_NAME = "casework_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -37,13 +38,17 @@ class Defaults:
     # Bootstrap, served by the app itself: no CDN.
     BOOTSTRAP_SERVE_LOCAL = True
 
-    # Failed logins are slowed; in production point this at Redis, shared by all servers.
+    # The calendar feed's request limit (Flask-Limiter); point it at Redis to share it
+    # between servers. Failed logins are counted in the database instead (auth/logins.py),
+    # whatever the number of servers and workers: for one username from one address, and
+    # for one address (which then refuses only the usernames that failed from it).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_FAILURES_PER_USERNAME = "5 per 5 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 5 minutes"
 
     # Number of proxies in front of the app (load balancer): their X-Forwarded-* are trusted.
+    # The older setting: used only when TRUSTED_PROXIES is empty.
     PROXY_COUNT = 0
     # The proxies' own addresses or networks, comma-separated ("10.0.0.5, 10.1.0.0/16"):
     # X-Forwarded-For is believed only when the request comes from one of them.

@@ -31,6 +31,8 @@ GLOBAL_ACTIONS = {
     "read_access_log": {PRIVACY_OFFICER},
     "run_retention": {PRIVACY_OFFICER},
     "answer_data_requests": {PRIVACY_OFFICER},
+    # A second factor at login (TOTP, recovery codes), for the accounts that see the most.
+    "use_second_factor": {ADMIN, MANAGER, PRIVACY_OFFICER},
 }
 
 

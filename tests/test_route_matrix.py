@@ -22,6 +22,7 @@ WORKERS = {MANAGER, MEDIATOR}
 GLOBAL_GET = {
     "/": EVERYONE,
     "/account": EVERYONE,
+    "/account/second-factor": {ADMIN, MANAGER},
     "/admin/": {ADMIN},
     "/admin/users": {ADMIN},
     "/admin/users/new": {ADMIN},
@@ -67,6 +68,11 @@ GLOBAL_GET = {
 GLOBAL_POST = {
     "/admin/users/<int:user_id>/active": {ADMIN},
     "/admin/users/<int:user_id>/password": {ADMIN},
+    "/admin/users/<int:user_id>/second-factor/reset": {ADMIN},
+    "/account/second-factor/start": {ADMIN, MANAGER},
+    "/account/second-factor/confirm": {ADMIN, MANAGER},
+    "/account/second-factor/recovery-codes": {ADMIN, MANAGER},
+    "/account/second-factor/disable": {ADMIN, MANAGER},
     "/admin/reference/<kind>/<int:item_id>/active": {ADMIN},
     "/admin/reference/partners/<int:partner_id>/active": {ADMIN},
     "/admin/reference/places/<int:place_id>/active": {ADMIN},
@@ -78,7 +84,7 @@ GLOBAL_POST = {
     "/reports/annual/<int:year>": {MANAGER},
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
-PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
+PUBLIC = {"/login", "/login/second-factor", "/logout", "/language", "/healthz", "/static/<path:filename>",
           "/bootstrap/static/<path:filename>", "/calendar/<token>.ics"}
 
 # The agreement's pages, on a case of team Nord assigned to mona.mediator.

@@ -47,3 +47,29 @@ class ChangePasswordForm(Form):
         validators=[DataRequired(required_message()),
                     EqualTo("password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class SecondFactorForm(Form):
+    """The second step of a login: the code the app shows, or a recovery code."""
+
+    code = StringField(_l("Code"), filters=[strip],
+                       validators=[DataRequired(required_message()), Length(max=32)],
+                       description=_l("The 6 digits your app shows, or one of your "
+                                      "recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                  "autofocus": True, "inputmode": "text"})
+
+
+class ConfirmSecondFactorForm(Form):
+    code = StringField(_l("Code shown by the app"), filters=[strip],
+                       validators=[DataRequired(required_message()), Length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasswordCheckForm(Form):
+    """Turning the second factor off, or new recovery codes: the password first."""
+
+    password = PasswordField(_l("Current password"),
+                             validators=[DataRequired(required_message()),
+                                         Length(max=PASSWORD_MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})

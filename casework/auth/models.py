@@ -3,7 +3,7 @@ import secrets
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -79,7 +79,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # None: negotiated from the browser at each visit.
     language: Mapped[str | None] = mapped_column(String(2))
-    # Put in the login session instead of the id; replaced to end every session at once.
+    # Each login session (LoginSession.generation) is opened under this value; replaced
+    # (new password, deactivation) to end every session at once.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
@@ -89,6 +90,8 @@ class User(UserMixin, db.Model):
     # (None: not in use; a secret without a date is one being set up).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at = mapped_column(UTCDateTime, nullable=True)
+    # The 30-second step of the last code accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # Loaded on demand: pages name many users (mediators, timeline authors) without their
     # teams or roles. The signed-in user's are joined by the user loader (security.py), and
@@ -103,13 +106,32 @@ class User(UserMixin, db.Model):
     def __repr__(self):
         return f"<User {self.id}>"
 
-    # Flask-Login
+    # Flask-Login. The login cookie holds the token of the server-side session
+    # (LoginSession), set on the user object by the user loader or at login, never the
+    # user's id: deleting the session's row ends it, whoever holds a copy of the cookie.
+    login_token = None
+
     @property
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    # Flask-Login's UserMixin compares users by get_id(), which is now a session's token:
+    # the same account is the same user, whichever session (or none) it was loaded for.
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        if self.id is None or other.id is None:
+            return self is other
+        return self.id == other.id
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     # Roles
     @property

@@ -7,14 +7,13 @@ import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.changes import who
 from ..core.errors import OperationError
 from ..extensions import db
-from ..core.clock import utcnow
-from .models import ADMIN, MANAGER, MEDIATOR, Team, User, new_session_token
+from .models import ADMIN, MANAGER, MEDIATOR, LoginFailure, Team, User, new_session_token
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +171,14 @@ def renew_calendar_token(user):
     return user.calendar_token
 
 
-def record_login(user):
-    user.last_login_at = utcnow()
+def purge_login_failures(before) -> int:
+    """Delete the failed logins recorded before ``before`` (the retention run calls it with
+    now minus RETENTION_LOGIN_FAILURES_DAYS); the limits look back minutes only. Logins and
+    their sessions are in auth/logins.py."""
+    deleted = db.session.execute(
+        delete(LoginFailure).where(LoginFailure.at < before)).rowcount
     db.session.commit()
-    log.info("account %s logged in", user.id)
+    return deleted
 
 
 def team_name_taken(name: str, except_team=None) -> bool:
