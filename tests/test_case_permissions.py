@@ -11,6 +11,8 @@ from casework.extensions import db
 from casework.core import clock
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"
+# Anonymising: only a closed case, by its managers; the world's case is open, so nobody.
+ANONYMISE = "anonymise"
 
 # Route (as a function of the case and its party), and what it needs.
 ROUTES = [
@@ -31,6 +33,7 @@ ROUTES = [
     # The partner's survey after the closure: the case's mediators and managers, the same
     # people as CHANGE on an open case (the page refuses to record on an open case).
     ("/cases/{ref}/survey", CHANGE),
+    ("/cases/{ref}/anonymise", ANONYMISE),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.
@@ -41,6 +44,7 @@ RIGHTS = {
     "nico.north": {READ},                      # another mediator of Nord
     "sam.south": set(),                        # a mediator of Sud
     "sue.south": set(),                        # the manager of Sud
+    "pia.privacy": set(),                      # the privacy officer: reads no case
 }
 
 
@@ -48,6 +52,7 @@ RIGHTS = {
 def world(make, org, refs):
     make.user("nico.north", roles=["mediator"], teams=[org["north"]])
     make.user("sue.south", roles=["manager"], teams=[org["south"]])
+    make.user("pia.privacy", roles=["privacy_officer"])
     case = make.case(org["north"], creator=org["manager"], status="assigned",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     table = make.round_table(case, [org["mediator"]])

@@ -14,7 +14,8 @@ from casework.core import clock
 from . import test_case_permissions
 
 ADMIN, MANAGER, MEDIATOR = "alice.admin", "marc.manager", "mona.mediator"
-EVERYONE = {ADMIN, MANAGER, MEDIATOR}
+PRIVACY = "pia.privacy"  # the privacy officer: the access log, retention, people's requests
+EVERYONE = {ADMIN, MANAGER, MEDIATOR, PRIVACY}
 WORKERS = {MANAGER, MEDIATOR}
 
 # Pages not about one case: rule → who may open it.
@@ -59,6 +60,9 @@ GLOBAL_GET = {
     "/reports/annual": {MANAGER},
     "/reports/annual/<int:year>": {MANAGER},
     "/reports/annual/<int:year>.docx": {MANAGER},
+    "/privacy/": {PRIVACY},
+    "/privacy/anonymise": {PRIVACY},
+    "/privacy/people": {PRIVACY},
 }
 # Actions posted from a page, not about one case: rule → who may post.
 GLOBAL_POST = {
@@ -72,6 +76,10 @@ GLOBAL_POST = {
     "/cases/referrals/<int:referral_id>": WORKERS,
     "/activities/<int:activity_id>/delete": WORKERS,
     "/reports/annual/<int:year>": {MANAGER},
+    "/privacy/anonymise": {PRIVACY},
+    "/privacy/people": {PRIVACY},
+    "/privacy/people/export": {PRIVACY},
+    "/privacy/people/erase": {PRIVACY},
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/logout", "/language", "/healthz", "/static/<path:filename>",
@@ -95,6 +103,7 @@ PDF = b"%PDF-1.7\n" + b"0" * 100
 def world(app, make, org, refs):
     make.user("nico.north", roles=["mediator"], teams=[org["north"]])
     make.user("sue.south", roles=["manager"], teams=[org["south"]])
+    make.user(PRIVACY, roles=["privacy_officer"])
     case = make.case(org["north"], creator=org["manager"], status="follow_up",
                      lead=org["mediator"], parties=[("Hélène", "Dupont")])
     place = make.place()
