@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from docx import Document
@@ -572,3 +572,30 @@ def test_erasure_is_refused_while_a_case_is_open(app, client, make, org, refs,
     assert f"case {open_reference} is still open" in refused.text
     assert "Duponte" in everything_written(app, closed_id)
     assert "Duponte" in everything_written(app, open_id)
+
+
+def test_the_dry_run_lists_the_demos_archive(app):
+    """The demo's 24 cases closed four to six years ago are past the default period; its
+    recent cases are not."""
+    from casework import demo
+    from casework.demo import stories
+
+    with app.app_context():
+        demo.load_organisation()
+        stories.load_stories()
+        assert stories.load_archive() == stories.ARCHIVE_CASES == 24
+        archive = set(db.session.execute(select(Case.reference).where(
+            Case.received_on < clock.today() - timedelta(days=4 * 365))).scalars())
+        recent = db.session.execute(select(func.count(Case.id)).where(
+            Case.status == "closed", Case.closed_on >= clock.today() - timedelta(days=3 * 365))
+        ).scalar_one()
+        names = db.session.execute(select(Party.last_name)).scalars().all()
+    assert len(archive) == 24 and recent > 0
+    result = app.test_cli_runner().invoke(args=["retention", "run", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    listed = set(re.findall(r"\d{4}-\d{4}", result.output))
+    assert listed == archive and "Would anonymise 24 closed case(s)" in result.output
+    assert not any(name in result.output for name in names)
+    with app.app_context():
+        assert db.session.execute(select(func.count(Case.id)).where(
+            Case.anonymised_at.is_not(None))).scalar_one() == 0

@@ -27,7 +27,7 @@ from ..audit import operations as audit
 from ..audit.models import AccessEntry
 from ..auth.models import LoginFailure
 from ..cases import workflow
-from ..cases.models import Case, Party, PartnerReferral, TimelineEvent
+from ..cases.models import Case, PartnerReferral, TimelineEvent
 from ..cases.operations import refresh_search_text
 from ..core.clock import today, utcnow
 from ..core.errors import OperationError

@@ -10,6 +10,7 @@ import json
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..audit import operations as audit
@@ -150,8 +151,8 @@ def people_erase():
         except OperationError as error:
             error.show_on(form)
         else:
-            flash(_("The person's data is erased from %(count)s rows.", count=count),
-                  "success")
+            flash(ngettext("The person's data is erased from %(num)d row.",
+                           "The person's data is erased from %(num)d rows.", count), "success")
             return redirect(url_for("privacy.people_search"))
     if not chosen:
         return redirect(url_for("privacy.people_search"))
