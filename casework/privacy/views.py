@@ -86,8 +86,7 @@ def people_search():
     if form.validate_on_submit():
         results = people.search(**form.terms())
         audit.record("read", "subject_access_search", detail=f"{len(results)} rows")
-    return render_template("privacy/people.html", form=form, results=results,
-                           selection=SelectionForm(formdata=None))
+    return render_template("privacy/people.html", form=form, results=results)
 
 
 def _chosen_or_back(form):
