@@ -111,6 +111,7 @@ def register_blueprints(app):
     from .casefile import bp as casefile_bp
     from .cases.views import bp as cases_bp
     from .meetings.views import bp as meetings_bp
+    from .privacy.views import bp as privacy_bp
     from .reference.views import bp as reference_bp
     from .reports.views import bp as reports_bp
     from .web.pages import bp as main_bp
@@ -125,6 +126,7 @@ def register_blueprints(app):
     app.register_blueprint(agreements_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(audit_bp)
+    app.register_blueprint(privacy_bp)  # /privacy/… and /cases/<reference>/anonymise
     app.register_blueprint(casefile_bp)
 
 

@@ -1,4 +1,4 @@
-"""Commands: ``flask --app casework create-user``, ``demo-data``."""
+"""Commands: ``flask --app casework create-user``, ``demo-data``, ``retention run``."""
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
@@ -8,6 +8,7 @@ from . import demo
 from .auth import operations
 from .auth.models import ROLES, Team
 from .extensions import db
+from .privacy.cli import retention
 
 
 @click.command("create-user")
@@ -72,3 +73,4 @@ def demo_data_command(if_empty, case_count):
 def register(app):
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(retention)

@@ -12,6 +12,8 @@ from casework.core import clock
 
 READ, CHANGE, ASSIGN = "read", "change", "assign"
 HISTORY = "read_access_history"
+# Anonymising: only a closed case, by its managers; the world's case is open, so nobody.
+ANONYMISE = "anonymise"
 
 # Route (as a function of the case and its party), and what it needs.
 ROUTES = [
@@ -34,6 +36,7 @@ ROUTES = [
     ("/cases/{ref}/survey", CHANGE),
     # Who read and changed the case: its managers.
     ("/cases/{ref}/access-history", HISTORY),
+    ("/cases/{ref}/anonymise", ANONYMISE),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.

@@ -14,7 +14,7 @@ from casework.core import clock
 from . import test_case_permissions
 
 ADMIN, MANAGER, MEDIATOR = "alice.admin", "marc.manager", "mona.mediator"
-PRIVACY = "pia.privacy"
+PRIVACY = "pia.privacy"  # the privacy officer: the access log, retention, people's requests
 EVERYONE = {ADMIN, MANAGER, MEDIATOR, PRIVACY}
 WORKERS = {MANAGER, MEDIATOR}
 
@@ -63,6 +63,9 @@ GLOBAL_GET = {
     "/reports/annual/<int:year>.docx": {MANAGER},
     "/privacy/log": {PRIVACY},
     "/privacy/log.csv": {PRIVACY},
+    "/privacy/": {PRIVACY},
+    "/privacy/anonymise": {PRIVACY},
+    "/privacy/people": {PRIVACY},
 }
 # Actions posted from a page, not about one case: rule → who may post.
 GLOBAL_POST = {
@@ -82,6 +85,10 @@ GLOBAL_POST = {
     "/cases/referrals/<int:referral_id>": WORKERS,
     "/activities/<int:activity_id>/delete": WORKERS,
     "/reports/annual/<int:year>": {MANAGER},
+    "/privacy/anonymise": {PRIVACY},
+    "/privacy/people": {PRIVACY},
+    "/privacy/people/export": {PRIVACY},
+    "/privacy/people/erase": {PRIVACY},
 }
 # Open to anyone: the login, the health check, static files, the secret-token feed.
 PUBLIC = {"/login", "/login/second-factor", "/logout", "/language", "/healthz", "/static/<path:filename>",
