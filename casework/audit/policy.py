@@ -42,6 +42,7 @@ READS = {
     "reports.annual_docx": ("export", "annual_report"),
     # The log itself: who read the log is in the log.
     "audit.log": ("read", "access_log"),
+    "privacy.anonymise_case": ("read", "case"),
     "audit.log_csv": ("export", "access_log"),
 }
 
@@ -49,6 +50,11 @@ RECORDED_BY_VIEW = {
     "meetings.feed": "the feed has no login: the view names the feed's owner",
     "auth.login": "logins, failures and second factors are recorded by the login views",
     "auth.logout": "recorded by the logout view",
+    "auth.second_step": "the login's second step: recorded by the login views",
+    "privacy.people_search": "the search is recorded with its number of rows, never its words",
+    "privacy.people_export": "a person's data export, recorded by the view",
+    "privacy.people_erase": "an erasure, recorded by the operation",
+    "privacy.anonymise_by_reference": "an anonymisation, recorded by the operation",
 }
 
 NOT_RECORDED = {
@@ -56,6 +62,13 @@ NOT_RECORDED = {
     "bootstrap.static": "the app's own files",
     "main.health": "a health check",
     "main.home": "links only",
+    "privacy.home": "links and the retention settings",
+    "auth.second_factor_settings": "one's own second factor (changes are recorded)",
+    "auth.start_second_factor": "POST only (recorded as a change of one's own account)",
+    "auth.confirm_second_factor": "POST only (recorded as a change of one's own account)",
+    "auth.disable_second_factor": "POST only (recorded as a change of one's own account)",
+    "auth.new_recovery_codes": "POST only (recorded as a change of one's own account)",
+    "auth.reset_second_factor": "POST only (recorded as an administrator's action)",
     "main.set_language": "the interface language, kept in the session",
     "auth.account": "one's own account (a change of password is recorded as a change)",
     "admin.index": "links only",

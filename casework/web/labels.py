@@ -352,6 +352,13 @@ ACCESS_OBJECT_LABELS = {
     "field_activity": _l("Field activity"),
     "calendar_link": _l("Calendar link"),
     "annual_report_texts": _l("Annual report texts"),
+    "anonymisation": _l("Anonymisation"),
+    "erasure": _l("Erasure on request"),
+    "retention": _l("Retention run"),
+    "subject_access": _l("A person’s data"),
+    "subject_access_search": _l("Search for a person"),
+    "session": _l("Session"),
+    "second_factor": _l("Second factor"),
 }
 # Which one: the kinds of ids an entry names ("table 4, party 7").
 ACCESS_TARGET_LABELS = {
