@@ -4,7 +4,7 @@ page refused when its entry cannot be written, and the two pages that show it.""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from casework.audit import operations as audit, policy
@@ -214,8 +214,9 @@ def test_the_database_refuses_to_change_or_delete_an_entry(app, client, org, wor
             with pytest.raises(DatabaseError, match="append-only"):
                 db.session.execute(text("TRUNCATE access_log"))
             db.session.rollback()
-        assert db.session.execute(select(AccessEntry.username).where(
-            AccessEntry.id > START["id"])).scalars().all() == ["marc.manager", "marc.manager"]
+        names = db.session.execute(select(AccessEntry.username).where(
+            AccessEntry.id > START["id"])).scalars().all()
+        assert set(names) == {"marc.manager"} and len(names) >= 3  # login, page, notes
 
 
 def test_only_the_retention_purge_removes_old_entries(app, client, org, world):
@@ -223,7 +224,8 @@ def test_only_the_retention_purge_removes_old_entries(app, client, org, world):
     client.get(f"/cases/{world['case'].reference}")
     with app.app_context():
         assert audit.purge_before(clock.utcnow() - timedelta(days=1)) == 0
-        assert audit.purge_before(clock.utcnow() + timedelta(seconds=1)) == START["id"] + 2
+        held = db.session.execute(select(func.count(AccessEntry.id))).scalar()
+        assert audit.purge_before(clock.utcnow() + timedelta(seconds=1)) == held
         assert db.session.execute(select(AccessEntry)).first() is None
         # The permit went with the purge: deleting is refused again.
         audit.record("read", "case")
@@ -234,22 +236,29 @@ def test_only_the_retention_purge_removes_old_entries(app, client, org, world):
 
 @pytest.fixture
 def refusing_log(app):
-    """The database refuses every new entry (a full disk, a broken grant…)."""
-    with app.app_context():
-        if is_postgres():
-            db.session.execute(text(
-                "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'log unavailable'; END $$"))
-            db.session.execute(text(
-                "CREATE TRIGGER refuse_entry BEFORE INSERT ON access_log "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_entry()"))
-        else:
-            db.session.execute(text(
-                "CREATE TRIGGER refuse_entry BEFORE INSERT ON access_log "
-                "BEGIN SELECT RAISE(ABORT, 'log unavailable'); END"))
-        db.session.commit()
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    yield
+    """``refusing_log()``: from then on the database refuses every new entry (a full disk,
+    a broken grant…)."""
+    def start():
+        with app.app_context():
+            if is_postgres():
+                db.session.execute(text(
+                    "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'log unavailable'; END $$"))
+                db.session.execute(text(
+                    "CREATE TRIGGER refuse_entry BEFORE INSERT ON access_log "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_entry()"))
+            else:
+                db.session.execute(text(
+                    "CREATE TRIGGER refuse_entry BEFORE INSERT ON access_log "
+                    "BEGIN SELECT RAISE(ABORT, 'log unavailable'); END"))
+            db.session.commit()
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        started.append(True)
+
+    started = []
+    yield start
+    if not started:
+        return
     with app.app_context():
         db.session.execute(text("DROP TRIGGER refuse_entry" + (
             " ON access_log" if is_postgres() else "")))
@@ -260,6 +269,7 @@ def refusing_log(app):
 
 def test_no_page_is_served_without_its_entry(app, client, org, world, refusing_log):
     client.login("marc.manager")
+    refusing_log()
     response = client.get(f"/cases/{world['case'].reference}")
     assert response.status_code == 500
     assert "Hélène" not in response.text and "Dupont" not in response.text
@@ -267,9 +277,11 @@ def test_no_page_is_served_without_its_entry(app, client, org, world, refusing_l
 
 def test_no_change_is_kept_without_its_entry(app, client, org, world, refusing_log):
     client.login("mona.mediator")
+    token = client.csrf_token("/account")
+    refusing_log()
     response = client.submit(f"/cases/{world['case'].reference}/parties/new",
-                             party_data(first_name="Karim", last_name="Benali"),
-                             page="/account")
+                             dict(party_data(first_name="Karim", last_name="Benali"),
+                                  csrf_token=token))
     assert response.status_code == 500
     with app.app_context():
         from casework.cases.models import Party

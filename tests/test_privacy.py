@@ -393,7 +393,7 @@ def test_the_dry_run_lists_and_changes_nothing(app, make, org, refs):
         assert db.session.get(FieldActivity, things["activity"]).note != ""
         entries = db.session.execute(select(AccessEntry).order_by(AccessEntry.id)
                                      ).scalars().all()
-        assert [e.username for e in entries[:2]] == ["old", "new"]
+        assert [e.username for e in entries if e.username][:2] == ["old", "new"]
         run = entries[-1]
         assert (run.action, run.object) == ("privacy", "retention")
         assert run.detail.startswith("dry run: cases 1, field activities 1")
