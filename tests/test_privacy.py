@@ -508,7 +508,7 @@ def test_the_export_holds_the_person_and_not_the_others(app, client, make, org, 
         assert word not in words, word
     with app.app_context():
         entries = db.session.execute(select(AccessEntry).where(
-            AccessEntry.object == "subject_access")).scalars().all()
+            AccessEntry.object == "subject_access").order_by(AccessEntry.id)).scalars().all()
         assert [(e.action, e.target, e.detail) for e in entries] == [
             ("export", f"parties {ids[0]}", "json"), ("export", f"parties {ids[0]}", "docx")]
 
