@@ -61,6 +61,7 @@ class Cast:
     commitments: tuple
     english_commitments: tuple
     director_word: str
+    amended: tuple = ()  # the commitments the amendment adds
     postcode: str = "69008"
     city: str = "Lyon"
 
@@ -76,11 +77,16 @@ REALISTIC = Cast(
     room="Salle de réunion — Maison des associations",
     account=("Les parties ont échangé sur les bruits entendus le soir et sur la façon de "
              "se prévenir à l'avenir."),
-    commitments=("prévenir ses voisins avant une fête", "ne pas faire de bruit après 22 h",
-                 "poser des patins sous les chaises", "se saluer",
+    # Shared out in turn: the first party, the second, both (see Scene.draft_agreement).
+    commitments=("signaler d'abord une gêne directement et calmement à son voisin",
+                 "ne pas faire de bruit après 22 h", "se saluer",
+                 "prévenir ses voisins avant une fête", "poser des patins sous les chaises",
                  "se parler d'abord avant de s'adresser à un tiers"),
-    english_commitments=("tell the neighbours before a party", "make no noise after 10 pm",
-                         "put felt pads under the chairs", "greet each other"),
+    amended=("mettre un tapis dans le séjour",),
+    english_commitments=("tell the neighbour about a nuisance first, calmly",
+                         "make no noise after 10 pm", "greet each other",
+                         "tell the neighbours before a party",
+                         "put felt pads under the chairs"),
     director_word=("Cette année, les médiatrices et médiateurs ont accompagné les habitants "
                    "de Mermoz et de la Duchère dans des situations de voisinage variées."))
 
@@ -108,7 +114,8 @@ HOSTILE = Cast(
                       for n in range(1, 41)),
     english_commitments=tuple(f"commitment {n}: \"keep calm\" 👍🏽 — لا ضجيج"
                               for n in range(1, 11)),
-    director_word=HOSTILE_TEXT * 2)
+    director_word=HOSTILE_TEXT * 2,
+    amended=(HOSTILE_TEXT,))
 
 
 # — What a kind produces ——————————————————————————————————————————————————————
@@ -208,7 +215,7 @@ class Scene:
                     party.floor = person.floor
                     party.name_key = key(person.last_name, person.first_name)
                 db.session.commit()
-                factories.intervention(case, mediators, at=clock.utcnow() - timedelta(days=2))
+                factories.intervention(case, mediators, at=clock.utcnow() - timedelta(days=5))
                 table = db.session.get(RoundTable, factories.round_table(
                     case, mediators, place_text="?").id)
                 table.place_id, table.place_text = org["place"], ""
@@ -224,8 +231,8 @@ class Scene:
         return "mediateur0"
 
     def draft_agreement(self, case, language, commitments):
-        """The lead mediator starts the agreement and writes it: the commitments are
-        shared out among the parties, the last ones joint."""
+        """The lead mediator starts the agreement (or its amendment) and writes it: the
+        commitments are shared out in turn, to each party then to all of them."""
         from casework.agreements.models import Agreement
 
         reference, parties = case["reference"], case["parties"]
@@ -316,13 +323,12 @@ def amendment_fr(scene):
     reference = case["reference"]
 
     def amend():
-        scene.client(scene.lead).submit(f"/cases/{reference}/agreement/start", {},
-                                        page=f"/cases/{reference}/agreement/start")
+        scene.draft_agreement(case, "fr", scene.cast.commitments + scene.cast.amended)
         return True
     scene.once("amended:fr", amend)
     produced = scene.get(scene.lead, f"/cases/{reference}/agreement/v2.docx")
     produced.texts = (["Avenant n° 1", reference] + names(scene.cast.parties, "fr")
-                      + [typed(c) for c in scene.cast.commitments])
+                      + [typed(c) for c in scene.cast.commitments + scene.cast.amended])
     return produced
 
 
