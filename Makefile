@@ -7,13 +7,14 @@ FLASK := $(BIN)/flask --app casework
 PO_FILES := $(wildcard casework/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-dev translations db demo extract-messages clean browser-tools
+.PHONY: run test install install-dev translations db demo extract-messages clean browser-tools \
+	office-tools documents
 
 run: install translations db demo  ## set up and serve on http://127.0.0.1:$(PORT)
 	@echo "Casework on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
-test: install-dev translations browser-tools  ## run the whole test suite
+test: install-dev translations browser-tools office-tools  ## run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # axe-core, for the accessibility checks of the browser tests (skipped without npm).
@@ -22,6 +23,13 @@ browser-tools: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+# LibreOffice and poppler, for the document rendering tests (skipped without them).
+office-tools:
+	@tools/install-office.sh
+
+documents: install-dev office-tools  ## redraw the gallery of documents (docs/documents/)
+	$(BIN)/python docs/documents.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

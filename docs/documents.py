@@ -26,7 +26,7 @@ from tests.conftest import build_app  # noqa: E402  (freezes the clock, as in th
 from tests.documents import KINDS, REALISTIC, Scene  # noqa: E402
 
 OUT = ROOT / "docs" / "documents"
-HEIGHT = 900  # pixels of a page's height: text still readable, the folder small
+HEIGHT = 1100  # pixels of a page's height: text still readable, the folder small
 MOST_PAGES = 4  # of one document (a spreadsheet prints dozens: its first page only)
 SHOWN_WIDTH = 280  # pixels of a page in the index (a click shows it whole)
 COLOURS = 32
