@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -151,3 +152,17 @@ def test_the_checks_see_a_lost_text():
     assert missing(["« c’est fini »"], '"c\'est\nfini"') == []
     assert missing_words(["M. David כהן-לוי"], "M. David לוי-כהן") == []
     assert missing_words(["M. David כהן-לוי"], "M. David לוי") == ["כהן"]
+
+
+GALLERY = Path(__file__).resolve().parent.parent / "docs" / "documents"
+
+
+def test_the_gallery_shows_every_kind_and_stays_small():
+    """docs/documents/ (made by docs/documents.py) has a page of every kind: a new kind
+    comes with its pages, drawn again by the script."""
+    index = (GALLERY / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"`{kind.name}.{kind.extension}`" in index, f"run docs/documents.py ({kind.name})"
+        if kind.renders:
+            assert (GALLERY / f"{kind.name}-1.png").exists(), kind.name
+    assert sum(path.stat().st_size for path in GALLERY.iterdir()) < 2_000_000
