@@ -61,6 +61,7 @@ class Cast:
     commitments: tuple
     english_commitments: tuple
     director_word: str
+    english_account: str = ""
     amended: tuple = ()  # the commitments the amendment adds
     postcode: str = "69008"
     city: str = "Lyon"
@@ -83,6 +84,8 @@ REALISTIC = Cast(
                  "prévenir ses voisins avant une fête", "poser des patins sous les chaises",
                  "se parler d'abord avant de s'adresser à un tiers"),
     amended=("mettre un tapis dans le séjour",),
+    english_account=("The parties talked about the noise heard in the evening and about how "
+                     "to let each other know in future."),
     english_commitments=("tell the neighbour about a nuisance first, calmly",
                          "make no noise after 10 pm", "greet each other",
                          "tell the neighbours before a party",
@@ -250,7 +253,9 @@ class Scene:
             share[keys[index % len(keys)]].append(text)
         data = {"version": str(version), "language": language, "meeting_date":
                 (clock.today() - timedelta(days=7)).isoformat(),
-                "meeting_place": self.cast.meeting_place, "account": self.cast.account,
+                "meeting_place": self.cast.meeting_place,
+                "account": self.cast.english_account or self.cast.account
+                if language == "en" else self.cast.account,
                 "follow_up_weeks": "4"}
         data.update({f"commitments_{key}": "\n".join(lines) for key, lines in share.items()})
         response = client.submit(f"/cases/{reference}/agreement", data)
