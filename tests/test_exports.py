@@ -433,6 +433,11 @@ def test_french_typography_in_the_report():
         == ("L’équipe a dit\u00a0: «\u00a0merci\u00a0»\u202f! Et toi\u202f? "
             "Oui\u202f; à 18:00 sur https://x.fr")
     assert annual.english("The year's \"best\" work") == "The year’s “best” work"
+    # Single quotes around a phrase are quotes, not an opening apostrophe.
+    assert annual.french("Un climat 'détendu' et 'l'été' apaisé") == (
+        "Un climat «\u00a0détendu\u00a0» et «\u00a0l’été\u00a0» apaisé")
+    assert annual.english("A 'calmer' year, the tenants' hall") == (
+        "A ‘calmer’ year, the tenants’ hall")
 
 
 def test_the_annual_report_in_english(client, year):

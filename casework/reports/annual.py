@@ -280,6 +280,8 @@ def span(first: date, last: date, language: str) -> tuple[str, str]:
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)'")
+# 'a phrase' in single quotes, which may hold apostrophes (l'été) but starts after a space.
+_SINGLE_QUOTED = re.compile(r"(?<!\S)'((?:[^'\n]|(?<=\w)'(?=\w))+?)'(?!\w)")
 _OPENING_SINGLE = re.compile(r"(?<!\S)'")
 _BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]*([;!?])(?=\s|$|»)")
 _BEFORE_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)")
@@ -293,6 +295,7 @@ def french(text: str) -> str:
     """French typography for a text written with a keyboard: ’ for ', «guillemets» for
     "double quotes", a narrow no-break space before ; ! ? and a no-break space before :
     and inside «». Leaves times (18:00) and addresses (https://) alone."""
+    text = _SINGLE_QUOTED.sub(r"«\1»", text)
     text = _APOSTROPHE.sub("\u2019", text)
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", NARROW), text)
     text = _DOUBLE_QUOTES.sub(r"«\1»", text)
@@ -305,6 +308,7 @@ def french(text: str) -> str:
 
 def english(text: str) -> str:
     """Typographic apostrophes and quotes for English."""
+    text = _SINGLE_QUOTED.sub("\u2018\\1\u2019", text)
     text = _APOSTROPHE.sub("\u2019", text)
     text = _OPENING_SINGLE.sub("\u2018", text)
     return _DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
