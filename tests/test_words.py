@@ -216,3 +216,18 @@ def test_french_punctuation_has_its_no_break_spaces():
 def test_french_ordinals_are_written_with_superscripts():
     """« 90ᵉ centile », « 2ᵉ étage », never « 90e »."""
     assert [t for t in french_texts() if re.search(r"\b\d+(e|ème|eme)\b", t)] == []
+
+
+def test_a_withdrawn_case_reads_demande_retiree_a_withdrawn_consent_retire(app, client, org,
+                                                                          make, refs):
+    """One English word, two French ones: the case's outcome and a party's consent."""
+    case = make.case(org["north"], creator=org["manager"], status="closed",
+                     outcome="withdrawn", lead=org["mediator"], parties=[("Hélène", "Dupont")])
+    client.login("mona.mediator")
+    french = in_french(client, f"/cases/{case.reference}")
+    assert "Demande retirée" in french
+    with app.test_request_context():
+        from casework.web.labels import CONSENT_LABELS
+        with force_locale("fr"):
+            assert str(CONSENT_LABELS["withdrawn"]) == "Retiré"
+    assert "Withdrawn" in in_english(client, f"/cases/{case.reference}")

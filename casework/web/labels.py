@@ -2,6 +2,7 @@
 party roles… Templates and forms read these mappings; nothing repeats them. Only words:
 formatting values for the reader is formatting.py's job."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -37,7 +38,8 @@ OUTCOME_LABELS = {
     "unreachable": _l("Unreachable"),
     "referred_to_partner": _l("Referred to a partner"),
     "not_eligible": _l("Not eligible"),
-    "withdrawn": _l("Withdrawn"),
+    # A case withdrawn (« demande retirée »), not a consent withdrawn (« retiré »).
+    "withdrawn": _lp("case outcome", "Withdrawn"),
 }
 
 TRANSITION_LABELS = {
