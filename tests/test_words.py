@@ -231,3 +231,30 @@ def test_a_withdrawn_case_reads_demande_retiree_a_withdrawn_consent_retire(app, 
         with force_locale("fr"):
             assert str(CONSENT_LABELS["withdrawn"]) == "Retiré"
     assert "Withdrawn" in in_english(client, f"/cases/{case.reference}")
+
+
+# — English that reads as English —————————————————————————————————————————————————
+
+def test_english_pages_quote_with_english_marks_and_say_attended(app, client, org, make,
+                                                                 refs):
+    case = make.case(org["north"], creator=org["manager"], status="mediation",
+                     lead=org["mediator"], parties=[("Hélène", "Dupont")], consent="given")
+    make.round_table(case, [org["mediator"]], starts_in_days=-2, status="held")
+    client.login("mona.mediator")
+    english = in_english(client, f"/cases/{case.reference}")
+    assert "Attended: —" in english and "Came" not in english
+    closing = in_english(client, f"/cases/{case.reference}/steps/close")
+    assert "“referred to a partner”" in closing and "“not asked”" in closing
+    assert "«" not in closing
+    french = in_french(client, f"/cases/{case.reference}/steps/close")
+    assert f"«{NBSP}orienté vers un partenaire{NBSP}»" in french
+
+
+def test_quotations_follow_the_readers_language(app):
+    from casework.web.formatting import quoted
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert quoted("Bât. C") == f"«{NBSP}Bât. C{NBSP}»"
+        with force_locale("en"):
+            assert quoted("Bât. C") == "“Bât. C”"

@@ -115,6 +115,13 @@ def ordinal(number: int) -> str:
     return f"{number}" + {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
+def quoted(text) -> str:
+    """A quotation in the reader's language: « texte » (no-break spaces inside), “text”."""
+    if current_language() == "fr":
+        return f"«\u00a0{text}\u00a0»"
+    return f"“{text}”"
+
+
 def init_app(app):
     # Globals, not a context processor: imported macros see them too.
     app.jinja_env.globals.update({
@@ -122,6 +129,7 @@ def init_app(app):
         "text_change": text_change,
         "long_date": long_date,
         "address": address,
+        "quoted": quoted,
         "role_labels": labels.ROLE_LABELS,
         "status_labels": labels.STATUS_LABELS,
         "status_help": labels.STATUS_HELP,

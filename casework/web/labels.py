@@ -213,7 +213,7 @@ FIELD_LABELS = {
     "referred_to": _l("Referred to"),
     "role": _l("Role"),
     "kind": _l("Person or household"),
-    "civility": _l("Civility"),
+    "civility": _l("Title"),
     "first_name": _l("First name"),
     "last_name": _l("Last name"),
     "phone": _l("Phone"),
