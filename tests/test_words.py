@@ -258,3 +258,22 @@ def test_quotations_follow_the_readers_language(app):
             assert quoted("Bât. C") == f"«{NBSP}Bât. C{NBSP}»"
         with force_locale("en"):
             assert quoted("Bât. C") == "“Bât. C”"
+
+
+def test_the_case_page_records_a_mise_en_relation_not_a_saisine(app, client, org, make, refs):
+    """« Referral » is two things in English; in French the partner form's button says
+    what it records, and a party's Arabic is glossed in the reader's language."""
+    case = make.case(org["north"], creator=org["manager"], status="mediation",
+                     lead=org["mediator"], parties=[("Karim", "Benali")], consent="given")
+    with app.app_context():
+        from casework.cases.models import Party
+        db.session.execute(db.update(Party).values(language="ar"))
+        db.session.commit()
+    client.login("mona.mediator")
+    french = in_french(client, f"/cases/{case.reference}")
+    assert "Enregistrer la mise en relation" in french
+    assert "Enregistrer la saisine" not in french
+    assert "العربية (arabe)" in french
+    english = in_english(client, f"/cases/{case.reference}")
+    assert "Record the referral to a partner" in english
+    assert "العربية (Arabic)" in english and "(arabe)" not in english

@@ -96,7 +96,7 @@ CONSENT_METHOD_LABELS = {
 LANGUAGE_LABELS = {
     "fr": "Français",
     "en": "English",
-    "ar": "العربية (arabe)",
+    "ar": _l("العربية (Arabic)"),  # the name a resident knows, and one staff can read
     "es": "Español",
     "pt": "Português",
     "it": "Italiano",
