@@ -277,3 +277,16 @@ def test_the_case_page_records_a_mise_en_relation_not_a_saisine(app, client, org
     english = in_english(client, f"/cases/{case.reference}")
     assert "Record the referral to a partner" in english
     assert "العربية (Arabic)" in english and "(arabe)" not in english
+
+
+def test_the_language_switch_says_changer_and_the_access_log_modification(app, client, org):
+    """Two uses of "Change": the switch's verb, the access log's kind of action."""
+    from casework.web.labels import ACCESS_ACTION_LABELS
+
+    client.login("mona.mediator")
+    assert "Changer" in in_french(client, "/account")
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert str(ACCESS_ACTION_LABELS["change"]) == "Modification"
+        with force_locale("en"):
+            assert str(ACCESS_ACTION_LABELS["change"]) == "Change"

@@ -318,7 +318,7 @@ VALUE_LABELS = {
 ACCESS_ACTION_LABELS = {
     "read": _l("Read"),
     "export": _l("Export"),
-    "change": _l("Change"),
+    "change": _lp("access log action", "Change"),  # not the language switcher's verb
     "admin": _l("Administration"),
     "login": _l("Login"),
     "privacy": _l("Privacy"),
