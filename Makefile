@@ -64,7 +64,7 @@ demo: db
 	$(FLASK) demo-data --if-empty
 
 extract-messages: install  ## refresh the catalogues after changing user-visible text
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o casework/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _lp:1c,2 -o casework/translations/messages.pot .
 	$(BIN)/pybabel update -i casework/translations/messages.pot -d casework/translations
 
 clean:

@@ -136,12 +136,6 @@ class Case(db.Model):
     def mediator_ids(self) -> set[int]:
         return {i for i in (self.lead_mediator_id, self.co_mediator_id) if i}
 
-    @property
-    def address_line(self) -> str:
-        details = ", ".join(x for x in (self.building, self.staircase, self.floor) if x)
-        place = f"{self.postcode} {self.city}".strip()
-        return ", ".join(x for x in (self.street, details, place) if x)
-
     def age_in_days(self, today=None) -> int:
         return ((today or clock_today()) - self.received_on).days
 
@@ -210,12 +204,6 @@ class Party(db.Model):
     @property
     def display_name(self) -> str:
         return " ".join(x for x in (self.first_name, self.last_name) if x)
-
-    @property
-    def address_line(self) -> str:
-        details = ", ".join(x for x in (self.building, self.staircase, self.floor) if x)
-        place = f"{self.postcode} {self.city}".strip()
-        return ", ".join(x for x in (self.street, details, place) if x)
 
 
 class TimelineEvent(db.Model):

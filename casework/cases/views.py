@@ -120,8 +120,16 @@ def new():
         except OperationError as error:
             error.show_on(form)
             return render_template("cases/new.html", form=form)
-        flash(_("Referral %(reference)s recorded. Add the parties now.",
-                reference=case.reference), "success")
+        if case.is_open:
+            flash(_("Referral %(reference)s recorded. Add the parties now.",
+                    reference=case.reference), "success")
+        elif case.referred_to is not None:
+            flash(_("Referral %(reference)s recorded and closed as not eligible for "
+                    "mediation; the residents were referred to %(partner)s.",
+                    reference=case.reference, partner=case.referred_to.name), "success")
+        else:
+            flash(_("Referral %(reference)s recorded and closed as not eligible for "
+                    "mediation.", reference=case.reference), "success")
         return redirect(url_for("casefile.show", reference=case.reference))
     return render_template("cases/new.html", form=form)
 

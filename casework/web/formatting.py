@@ -1,12 +1,13 @@
 """Values as the reader sees them: timeline changes, addresses on one line, and the
 labels and helpers every template may use."""
+import re
 from datetime import date, datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..core.documents import long_date
-from .i18n import date_long, datetime_long
+from .i18n import current_language, date_long, datetime_long
 from . import labels
 
 
@@ -16,7 +17,8 @@ def change_value(field, value):
         return "—"
     if isinstance(value, bool):
         return _l("yes") if value else _l("no")
-    if field in ("follow_up_on", "referred_on", "taken_up_on") and isinstance(value, str):
+    # Every date (received_on, consent_on, follow_up_on…) in words, as everywhere else.
+    if field.endswith("_on") and isinstance(value, str):
         try:
             return date_long(date.fromisoformat(value))
         except ValueError:
@@ -68,14 +70,56 @@ def text_change(old: str, new: str):
 
 
 def address(place) -> str:
-    """A case's or party's address on one line: « 12 rue X, Bât. C, escalier B, 3e étage,
-    69008 Lyon ». A bare staircase letter gets its word."""
-    staircase = place.staircase or ""
+    """A case's or party's address on one line: « 12 rue X, bâtiment C, escalier B,
+    3ᵉ étage, 69008 Lyon ». A bare building or staircase letter gets its word, a bare
+    floor number its ordinal (floor_label)."""
+    building, staircase = place.building or "", place.staircase or ""
+    if building and len(building) <= 3:
+        building = gettext("building %(name)s", name=building)
     if staircase and len(staircase) <= 3:
         staircase = gettext("staircase %(name)s", name=staircase)
-    details = [x for x in (place.building, staircase, place.floor) if x]
+    details = [x for x in (building, staircase, floor_label(place.floor)) if x]
     town = f"{place.postcode} {place.city}".strip()
     return ", ".join(x for x in [place.street, *details, town] if x)
+
+
+# « 3 », « 3e », « 3ème », « 3e étage », « RDC »: the ways a floor is typed in.
+FLOOR_NUMBER = re.compile(r"^(-?\d{1,3})\s*(?:e|è|ème|eme|ᵉ|er|ᵉʳ|re|st|nd|rd|th)?\.?"
+                          r"(?:\s*(?:étage|etage|floor))?$", re.IGNORECASE)
+GROUND_FLOOR = re.compile(r"^(?:rdc|rez[- ]de[- ]chauss[ée]e|ground(?: floor)?)$", re.IGNORECASE)
+
+
+def floor_label(floor) -> str:
+    """A floor as it is written: « 3ᵉ étage », « 1er étage », « rez-de-chaussée »;
+    "3rd floor", "ground floor". What is not a plain number is kept as typed."""
+    text = (floor or "").strip()
+    if GROUND_FLOOR.match(text):
+        return gettext("ground floor")
+    found = FLOOR_NUMBER.match(text)
+    if found is None:
+        return text
+    number = int(found.group(1))
+    if number == 0:
+        return gettext("ground floor")
+    if number < 0:
+        return text
+    return gettext("%(ordinal)s floor", ordinal=ordinal(number))
+
+
+def ordinal(number: int) -> str:
+    """« 1er », « 2ᵉ » in French; "1st", "2nd", "3rd", "11th" in English."""
+    if current_language() == "fr":
+        return "1er" if number == 1 else f"{number}\u1d49"
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}" + {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def quoted(text) -> str:
+    """A quotation in the reader's language: « texte » (no-break spaces inside), “text”."""
+    if current_language() == "fr":
+        return f"«\u00a0{text}\u00a0»"
+    return f"“{text}”"
 
 
 def init_app(app):
@@ -85,6 +129,7 @@ def init_app(app):
         "text_change": text_change,
         "long_date": long_date,
         "address": address,
+        "quoted": quoted,
         "role_labels": labels.ROLE_LABELS,
         "status_labels": labels.STATUS_LABELS,
         "status_help": labels.STATUS_HELP,

@@ -2,6 +2,7 @@
 party roles… Templates and forms read these mappings; nothing repeats them. Only words:
 formatting values for the reader is formatting.py's job."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -37,7 +38,8 @@ OUTCOME_LABELS = {
     "unreachable": _l("Unreachable"),
     "referred_to_partner": _l("Referred to a partner"),
     "not_eligible": _l("Not eligible"),
-    "withdrawn": _l("Withdrawn"),
+    # A case withdrawn (« demande retirée »), not a consent withdrawn (« retiré »).
+    "withdrawn": _lp("case outcome", "Withdrawn"),
 }
 
 TRANSITION_LABELS = {
@@ -94,7 +96,7 @@ CONSENT_METHOD_LABELS = {
 LANGUAGE_LABELS = {
     "fr": "Français",
     "en": "English",
-    "ar": "العربية (arabe)",
+    "ar": _l("العربية (Arabic)"),  # the name a resident knows, and one staff can read
     "es": "Español",
     "pt": "Português",
     "it": "Italiano",
@@ -211,7 +213,7 @@ FIELD_LABELS = {
     "referred_to": _l("Referred to"),
     "role": _l("Role"),
     "kind": _l("Person or household"),
-    "civility": _l("Civility"),
+    "civility": _l("Title"),
     "first_name": _l("First name"),
     "last_name": _l("Last name"),
     "phone": _l("Phone"),
@@ -316,7 +318,7 @@ VALUE_LABELS = {
 ACCESS_ACTION_LABELS = {
     "read": _l("Read"),
     "export": _l("Export"),
-    "change": _l("Change"),
+    "change": _lp("access log action", "Change"),  # not the language switcher's verb
     "admin": _l("Administration"),
     "login": _l("Login"),
     "privacy": _l("Privacy"),

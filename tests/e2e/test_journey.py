@@ -42,7 +42,7 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     page.get_by_label("Téléphone", exact=True).fill("06 12 34 56 78")
     give_consent(page)
     page.get_by_role("button", name="Enregistrer et en ajouter une autre").click()
-    page.get_by_label("Rôle dans le dossier", exact=True).select_option(label="Autre partie (mis en cause)")
+    page.get_by_label("Rôle dans le dossier", exact=True).select_option(label="Autre partie (mise en cause)")
     page.get_by_label("Civilité", exact=True).select_option(label="M.")
     page.get_by_label("Prénom", exact=True).fill("Bruno")
     page.get_by_label("Nom", exact=True).fill("Castellane")
