@@ -484,7 +484,7 @@ def file_text(extension, body) -> str:
     return "\n".join(" ".join(row) for row in csv.reader(io.StringIO(text), delimiter=";"))
 
 
-QUOTES = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
+QUOTES = str.maketrans({q: '"' for q in "'’‘«»“”„"})
 
 
 def comparable(text) -> str:

@@ -1,11 +1,13 @@
 """A person's data as a readable Word document (the answer to a subject access request):
 records in, bytes out. No database; the words come from the interface language."""
 import io
+from types import SimpleNamespace
 
 from docx.shared import Pt
 from flask_babel import gettext as _
 
 from ..core.documents import BRAND, a4_page, new_document, page_footer, word_safe
+from ..web.formatting import address
 from ..web.i18n import date_long, datetime_long
 from ..web.labels import (AGREEMENT_STATUS_LABELS, CIVILITY_LABELS, CONSENT_LABELS,
                           CONSENT_METHOD_LABELS, INTERVENTION_KIND_LABELS, LANGUAGE_LABELS,
@@ -25,6 +27,9 @@ def _facts(document, rows):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = word_safe(str(label)), word_safe(str(value or "—"))
     return table
+
+
+ADDRESS_PARTS = ("street", "building", "staircase", "floor", "postcode", "city")
 
 
 def _heading(document, text, level):
@@ -60,9 +65,8 @@ def subject_access_docx(records, *, organisation: str, generated_at, language: s
             (_("Civility"), _label(CIVILITY_LABELS, party["civility"])),
             (_("First name"), party["first_name"]),
             (_("Last name"), party["last_name"]),
-            (_("Address"), ", ".join(x for x in (
-                party["street"], party["building"], party["staircase"], party["floor"],
-                f"{party['postcode']} {party['city']}".strip()) if x)),
+            (_("Address"), address(SimpleNamespace(**{
+                name: party[name] for name in ADDRESS_PARTS}))),
             (_("Phone"), party["phone"]),
             (_("E-mail"), party["email"]),
             (_("Preferred language"), _label(LANGUAGE_LABELS, party["language"])),
