@@ -346,6 +346,20 @@ def test_the_spreadsheet_in_french(client, org, year):
     assert rows[1][7] != "Agreement respected"   # the outcome in the user's language
     referrals = book.rows(list(book.sheets)[-2])
     assert referrals[1][5] == "Accès au droit"
+    summary = [value for row in book.rows(list(book.sheets)[0]) for value in row if value]
+    assert f"Du 1er janvier au 31 décembre {YEAR}" in summary
+
+
+def test_the_spreadsheet_prints_on_a4_landscape_one_page_wide(client, year):
+    client.login("marc.manager")
+    book = Workbook(xlsx(client).data)
+    for name, path in book.sheets.items():
+        sheet = ET.fromstring(book.xml[path])
+        setup = sheet.find("m:pageSetup", XLSX_NS)
+        assert setup.get("paperSize") == "9" and setup.get("orientation") == "landscape", name
+        assert setup.get("fitToWidth") in (None, "1") and setup.get("fitToHeight") == "0"
+        assert sheet.find("m:sheetPr/m:pageSetUpPr", XLSX_NS).get("fitToPage") == "1"
+    assert b"Print_Titles" in book.xml["xl/workbook.xml"]
 
 
 def test_the_spreadsheet_query_count_does_not_grow_with_the_rows(client, org, year, make,

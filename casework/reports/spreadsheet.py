@@ -88,6 +88,11 @@ class _Book:
         for index, (header, _kind) in enumerate(columns):
             sheet.write_string(0, index, header, self.header)
         sheet.freeze_panes(1, 0)
+        # Printed: A4 landscape, as wide as one page, the header on every page.
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
         return _Sheet(self, sheet, [kind for _header, kind in columns])
 
     def _unique(self, name):

@@ -181,6 +181,7 @@ def figures_xlsx():
     start, end = period.bounds(zone)
     figures_ = figures_of.dashboard(team_ids, period)
     names = [team.name for team in teams if team.id in team_ids]
+    first, last = annual.span(period.first, period.last, language)
     out = tempfile.TemporaryFile()
     try:
         spreadsheet.write_workbook(
@@ -191,8 +192,7 @@ def figures_xlsx():
                 closed_cases=rows.closed_case_rows(team_ids, period.first, period.last,
                                                    language)),
             language=language, zone=zone, teams_label=", ".join(names),
-            period_label=_("From %(start)s to %(end)s", start=format_date(period.first, "long"),
-                           end=format_date(period.last, "long")))
+            period_label=_("From %(start)s to %(end)s", start=first, end=last))
         out.seek(0)
     except BaseException:
         out.close()
