@@ -629,3 +629,16 @@ def test_the_annual_page_points_at_last_year(client, org):
     assert response.headers["Location"].endswith(f"/reports/annual/{YEAR}")
     page = client.get(f"/reports/annual/{YEAR}").text
     assert f"/reports/annual/{YEAR}.docx?lang=fr" in page
+
+
+def test_the_annual_reports_totals_give_no_small_count_away(client, year):
+    """A total line goes out like its lines: the year's 3 interventions in cases are
+    «< 5» on the total too, where a bare 3 would tell what the lines hide."""
+    client.login("marc.manager")
+    document = Document(io.BytesIO(client.get(f"/reports/annual/{YEAR}.docx?lang=en").data))
+    totals = [[cell.text for cell in table.rows[-1].cells] for table in document.tables
+              if table.rows[-1].cells[0].text == "Total"]
+    assert totals, "the report has tables with a total line"
+    for line in totals:
+        assert not any(re.fullmatch(r"[1-4]", value.strip()) for value in line), line
+    assert any(value.replace("\u00a0", " ") == "< 5" for line in totals for value in line)

@@ -650,8 +650,11 @@ class _Report:
                     count(entry.field, self.language), count(entry.total, self.language),
                     count(entry.people, self.language)]
 
-        total_line = [self.t("total"), self.n(total.case), self.n(total.field),
-                      self.n(total.total), self.n(total.people)]
+        # A total goes out like its lines: 1 to 4 is «< 5» (two lines of 1 would otherwise
+        # be given away by a total of 2).
+        total_line = [self.t("total"), count(total.case, self.language),
+                      count(total.field, self.language), count(total.total, self.language),
+                      count(total.people, self.language)]
         if len(interventions.by_team) > 1:
             self.heading(self.t("by_team"), 2)
             self.table([self.t("team")] + headers, [line(e) for e in interventions.by_team],
@@ -664,7 +667,8 @@ class _Report:
                      count(entry.people, self.language)]
                     for entry in interventions.by_kind if entry.total],
                    widths=[Cm(6.6), Cm(4.0), Cm(2.8), Cm(2.8)],
-                   total=[self.t("total"), "", self.n(total.total), self.n(total.people)])
+                   total=[self.t("total"), "", count(total.total, self.language),
+                          count(total.people, self.language)])
         territories = [e for e in interventions.by_territory if e.total]
         if len(territories) > 1:
             self.heading(self.t("by_territory"), 2)
@@ -736,7 +740,8 @@ class _Report:
             self.table([self.t("outcome"), self.t("cases"), self.t("share")],
                        [[e.label, count(e.count, self.language), self._share(e.count, e.share)]
                         for e in lines], widths=[Cm(9.6), Cm(3.0), Cm(3.0)],
-                       total=[self.t("total"), self.n(outcomes.closed), self.pct(1.0)])
+                       total=[self.t("total"), count(outcomes.closed, self.language),
+                              self._share(outcomes.closed, 1.0)])
             self.chart("outcome_shares")
         delays = [d for d in self.figures.delays if d.cases]
         if delays:
@@ -769,8 +774,9 @@ class _Report:
             return [entry.label, count(entry.count, self.language),
                     self._share(entry.known, entry.take_up) if entry.known else "—"]
 
-        total = [self.t("total"), self.n(referrals.total.count),
-                 self.pct(referrals.total.take_up)]
+        total = [self.t("total"), count(referrals.total.count, self.language),
+                 self._share(referrals.total.known, referrals.total.take_up)
+                 if referrals.total.known else "—"]
         for key, column, entries in (("by_reason", "reason", referrals.by_reason),
                                      ("by_partner", "partner", referrals.by_partner),
                                      ("by_stage", "stage", referrals.by_stage)):
