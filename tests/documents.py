@@ -493,7 +493,7 @@ def comparable(text) -> str:
     no soft hyphen, no joiner or variation selector (which a PDF may drop), quotes of
     every kind alike (the documents set French typography: « », ’)."""
     text = unicodedata.normalize("NFKC", text).translate(QUOTES)
-    return re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufe0e\ufe0f]+", "", text)
+    return re.sub(r"[\s\u00ad\u200b-\u200f\u2060\u2066-\u2069\ufe0e\ufe0f]+", "", text)
 
 
 def missing(texts, found) -> list:

@@ -166,3 +166,13 @@ def test_the_gallery_shows_every_kind_and_stays_small():
         if kind.renders:
             assert (GALLERY / f"{kind.name}-1.png").exists(), kind.name
     assert sum(path.stat().st_size for path in GALLERY.iterdir()) < 2_000_000
+
+
+def test_right_to_left_text_is_isolated_in_documents():
+    """Arabic or Hebrew typed in a field keeps its own direction and leaves the rest of
+    the line in order: « قاعة الحي, 3 rue Genton », not « 3 ,قاعة الحي rue Genton »."""
+    from casework.core.documents import word_safe
+    assert word_safe("قاعة الحي") == "\u2068قاعة الحي\u2069"
+    assert word_safe("Mme Aïcha Benali\nقاعة") == "Mme Aïcha Benali\n\u2068قاعة\u2069"
+    assert word_safe("Salle Mermoz") == "Salle Mermoz"
+    assert word_safe(word_safe("כהן")) == "\u2068כהן\u2069"

@@ -3,6 +3,7 @@ font, the dates written out, and text that Word accepts."""
 import copy
 import dataclasses
 import io
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -75,12 +76,28 @@ def long_date(value: date, language: str) -> str:
     return format_date(value, pattern, locale=language)
 
 
+# Hebrew, Arabic (and Syriac, Thaana…), their presentation forms: right-to-left letters.
+RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """A text holding right-to-left letters, each line in a bidi isolate (Unicode
+    FSI … PDI): it keeps its own direction and does not reorder what the document writes
+    around it (« Salle כהן, 3 rue Genton » would otherwise print « 3 ,כהן Salle rue »)."""
+    if not RIGHT_TO_LEFT.search(text):
+        return text
+    return "\n".join(line if not line or line.startswith(FIRST_STRONG_ISOLATE)
+                      else FIRST_STRONG_ISOLATE + line + POP_ISOLATE
+                      for line in text.split("\n"))
+
+
 def word_safe(value):
     """``value`` (a text, a list, a dataclass of them) with every text made safe for
     Word: no control character, which XML refuses, even in data recorded before the forms
-    cleaned them."""
+    cleaned them; right-to-left text isolated (see isolated)."""
     if isinstance(value, str):
-        return clean(value, multiline=True)
+        return isolated(clean(value, multiline=True))
     if isinstance(value, list):
         return [word_safe(item) for item in value]
     if isinstance(value, tuple):
