@@ -87,8 +87,9 @@ def isolated(text: str) -> str:
     around it (« Salle כהן, 3 rue Genton » would otherwise print « 3 ,כהן Salle rue »)."""
     if not RIGHT_TO_LEFT.search(text):
         return text
-    return "\n".join(line if not line or line.startswith(FIRST_STRONG_ISOLATE)
-                      else FIRST_STRONG_ISOLATE + line + POP_ISOLATE
+    return "\n".join(FIRST_STRONG_ISOLATE + line + POP_ISOLATE
+                      if RIGHT_TO_LEFT.search(line) and not line.startswith(
+                          FIRST_STRONG_ISOLATE) else line
                       for line in text.split("\n"))
 
 
