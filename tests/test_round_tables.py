@@ -95,8 +95,10 @@ def make_team(app, org):
 
 BAD = [
     ("impossible date", {"day": "2026-02-30"}, "day", "valid date"),
-    ("long past", {"day": (clock.today() - timedelta(days=60)).isoformat()}, "day",
-     "long past"),
+    ("past, not confirmed", {"day": (clock.today() - timedelta(days=60)).isoformat()}, "day",
+     "tick the box below"),
+    ("over a year ago", {"day": (clock.today() - timedelta(days=400)).isoformat(),
+                         "confirm_past": "y"}, "day", "more than a year ago"),
     ("bad time", {"moment": "noon"}, "moment", "valid time"),
     ("too short", {"duration_minutes": "5"}, "duration_minutes", "between 15 and 600"),
     ("no place", {"place": "0", "place_text": ""}, "place_text", "Choose a place"),

@@ -1,4 +1,5 @@
 """Case forms: referral intake and edit, parties, assignment, workflow steps."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -107,6 +108,18 @@ class ReferralForm(CaseForm):
 
 class PartyForm(Form):
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the languages letters are written in; a party recorded earlier with another
+        # keeps it, said for what it is (their letters are in French, with an interpreter).
+        kept = self.language.data
+        if kept in models.LANGUAGES and kept not in models.LETTER_LANGUAGES:
+            label = gettext("%(language)s — letters in French, an interpreter offered",
+                            language=labels.LANGUAGE_LABELS[kept])
+            self.language.choices = (label_choices(models.LETTER_LANGUAGES,
+                                                   labels.LANGUAGE_LABELS)
+                                     + choices([(kept, label)]))
     role = SelectField(_l("Role in the case"),
                        choices=label_choices(models.PARTY_ROLES, labels.PARTY_ROLE_LABELS))
     kind = SelectField(_l("Person or household"),
@@ -129,7 +142,8 @@ class PartyForm(Form):
                         validators=[Optional(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
     language = SelectField(_l("Preferred language"),
-                           choices=label_choices(models.LANGUAGES, labels.LANGUAGE_LABELS),
+                           choices=label_choices(models.LETTER_LANGUAGES,
+                                                 labels.LANGUAGE_LABELS),
                            description=_l("Letters and the agreement are written in French "
                                           "or English."))
     consent = SelectField(_l("Consent to mediation"),
