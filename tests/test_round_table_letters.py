@@ -54,7 +54,8 @@ def test_the_invitation_asks_to_confirm_and_says_what_the_meeting_is(client, mak
     document = download(client, make, org, case, case.parties[0])
     text = text_of(document)
     plain = text.replace("\u00a0", " ")
-    reply_by = clock.today() + timedelta(days=7 - letters.REPLY_DAYS)
+    reply_by = letters.reply_by(NEXT_WEEK, clock.today())
+    assert reply_by < NEXT_WEEK and reply_by.weekday() < 5  # a working day before
     assert "confirmer votre venue avant le" in plain
     assert f"{reply_by.day} mars 2026" in plain.split("avant le", 1)[1][:40]
     assert "mona@example.org" in text or "@" in plain.split("joindre", 1)[1][:80]
@@ -105,7 +106,7 @@ def test_french_dates_read_first_of_the_month_and_hours_the_french_way():
     first = datetime(2026, 3, 1, 18, 0, tzinfo=clock.local_zone())
     assert letters.when(first, "fr") == "dimanche 1er mars 2026 à 18\u00a0h\u00a000"
     assert letters.dated(date(2026, 3, 1), "fr") == "1er mars 2026"
-    assert letters.when(first, "en") == "Sunday 1 March 2026 at 6:00 PM"
+    assert letters.when(first, "en") == "Sunday 1 March 2026 at 6:00\u00a0PM"
 
 
 def test_another_language_gets_french_with_an_interpreter_line(app, client, make, org, case):
@@ -122,6 +123,7 @@ def test_the_arabic_line_is_laid_out_right_to_left(app, client, make, org, case)
     document = download(client, make, org, case, case.parties[1])
     line = document.paragraphs[0]
     assert "مترجم" in line.text
+    assert "\u202a04 78 00 00 00\u202c" in line.text  # the number stays left to right
     xml = line._p.xml
     assert "<w:bidi/>" in xml and "<w:rtl/>" in xml
 

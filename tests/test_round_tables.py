@@ -213,7 +213,7 @@ def test_invitation_letter_in_the_partys_language(app, client, make, org, case, 
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Dear John Smith" not in text and "John Smith" in text
-    assert "at 6:00 PM" in cells and "confidential" in text
+    assert "at 6:00\u00a0PM" in cells and "confidential" in text
 
 
 def test_invitation_only_for_invited_parties_of_this_case(client, make, org, case, room):

@@ -76,6 +76,8 @@ TEXT = {
                          "être recherchée."),
         "contact": ("Pour nous répondre ou pour toute question, vous pouvez joindre {mediator}"
                     "{email} ou appeler le service au {phone}."),
+        "contact_question": ("Pour toute question, vous pouvez joindre {mediator}{email} ou "
+                             "appeler le service au {phone}."),
         "contact_email": " par courriel ({email})",
         "rules_title": "Comment se déroule la rencontre",
         "rules": [
@@ -135,6 +137,8 @@ TEXT = {
                          "know if you cannot make it, so that we can look for another date."),
         "contact": ("To reply, or if you have any questions, you can contact {mediator}"
                     "{email} or call the service on {phone}."),
+        "contact_question": ("If you have any questions, you can contact {mediator}{email} or "
+                             "call the service on {phone}."),
         "contact_email": " by email ({email})",
         "rules_title": "How the meeting works",
         "rules": [
@@ -219,7 +223,7 @@ def when(moment: datetime, language: str) -> str:
     if language == "fr":
         return f"{day} à {moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
     return f"{day} at " + format_datetime(moment, "h:mm a", locale="en",
-                                          tzinfo=moment.tzinfo)
+                                          tzinfo=moment.tzinfo).replace(" ", NBSP)
 
 
 def dated(value: date, language: str) -> str:
@@ -239,6 +243,8 @@ def reply_by(meeting_day: date, today: date) -> date | None:
     """The day the party is asked to reply by: a few days before the meeting; None when
     the meeting is too close for a date to make sense."""
     day = meeting_day - timedelta(days=REPLY_DAYS)
+    while day.weekday() >= 5:  # a working day: the service answers the phone
+        day -= timedelta(days=1)
     return day if day > today else None
 
 
@@ -249,6 +255,8 @@ def _right_to_left(paragraph):
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for run in paragraph.runs:
         run_properties = run._r.get_or_add_rPr()
+        if run.bold:
+            run_properties.append(OxmlElement("w:bCs"))  # bold, for the Arabic script too
         run_properties.append(OxmlElement("w:rtl"))
         tag = OxmlElement("w:lang")
         tag.set(qn("w:bidi"), "ar-SA")
@@ -291,7 +299,12 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
     line = INTERPRETER.get(addressee.language) if language != addressee.language else None
     if line:
         note = document.add_paragraph()
-        note.add_run(line.format(phone=organisation.phone)).bold = True
+        note.paragraph_format.space_before = Pt(6)
+        phone = organisation.phone
+        if addressee.language in RIGHT_TO_LEFT:
+            # The number stays left to right inside the Arabic (else "00 00 78 04").
+            phone = f"\u202a{phone}\u202c"
+        note.add_run(line.format(phone=phone)).bold = True
         if addressee.language in RIGHT_TO_LEFT:
             _right_to_left(note)
 
@@ -340,8 +353,9 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
         document.add_paragraph(text["accompanied"].format(NBSP=NBSP))
     email = text["contact_email"].format(email=meeting.mediator_email) \
         if meeting.mediator_email else ""
-    document.add_paragraph(text["contact"].format(mediator=meeting.mediator_name, email=email,
-                                                  phone=meeting.mediator_phone))
+    contact = text["contact_question" if kind == "cancellation" else "contact"]
+    document.add_paragraph(contact.format(mediator=meeting.mediator_name, email=email,
+                                          phone=meeting.mediator_phone))
     if kind != "cancellation":
         rules = document.add_paragraph()
         rules.paragraph_format.space_before = Pt(4)
@@ -378,6 +392,7 @@ def _details(document, text, meeting, language, *, cancelled):
     details = document.add_table(rows=len(rows), cols=2)
     details.style = "Table Grid"
     details.autofit = False
+    details.columns[0].width, details.columns[1].width = Cm(4.5), Cm(12.5)
     for row, (label, value) in zip(details.rows, rows):
         row.cells[0].text = label
         row.cells[0].paragraphs[0].runs[0].bold = True
