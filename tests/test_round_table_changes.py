@@ -299,3 +299,34 @@ def test_the_ics_is_in_the_users_interface_language(app, client, org, case, room
         "Round table")
     assert str(event_of(client.get(url, headers=FR).data)["summary"]).startswith(
         "Table ronde")
+
+
+def test_a_new_place_at_the_same_time_gives_a_change_letter(app, client, org, case, room):
+    client.login("mona.mediator")
+    schedule(client, case, org, room)
+    table = only_table(app)
+    assert change(client, case, table, day=NEXT_WEEK.isoformat(), moment="18:00", place="0",
+                  place_text="Centre social Mermoz").status_code == 302
+    french = text_of(letter(client, case, only_table(app), case.parties[0]))
+    assert "changement pour la rencontre" in french and "Centre social Mermoz" in french
+    assert "remplace notre précédent courrier" in french
+
+
+def test_two_people_changing_the_same_session(app, client, org, case, room):
+    client.login("mona.mediator")
+    schedule(client, case, org, room)
+    stale = only_table(app)
+    assert change(client, case, stale).status_code == 302
+    response = change(client, case, stale, moment="09:00")  # the version read before
+    assert response.status_code == 409 and "meanwhile" in response.text
+    assert clock.to_local(only_table(app).starts_at).hour == 17
+
+
+def test_nothing_changed_is_not_a_new_date(app, client, org, case, room):
+    client.login("mona.mediator")
+    schedule(client, case, org, room)
+    table = only_table(app)
+    response = change(client, case, table, day=NEXT_WEEK.isoformat(), moment="18:00")
+    assert response.status_code == 302 and only_table(app).sequence == 0
+    assert "invitation à une rencontre" in text_of(letter(client, case, table,
+                                                          case.parties[0]))
