@@ -112,8 +112,10 @@ def test_french_dates_read_first_of_the_month_and_hours_the_french_way():
 def test_another_language_gets_french_with_an_interpreter_line(app, client, make, org, case):
     set_language(app, case.parties[1], "tr")
     document = download(client, make, org, case, case.parties[1])
-    first = document.paragraphs[0].text
+    # Right after the address, before the date and subject: the first thing read.
+    first = document.paragraphs[1].text
     assert "tercüman" in first.lower() and "04 78 00 00 00" in first
+    assert "Lyon, le" in document.paragraphs[2].text
     assert "invitation à une rencontre" in text_of(document)  # the letter itself: French
     assert document.core_properties.language == "fr-FR"  # and says so
 
@@ -121,7 +123,7 @@ def test_another_language_gets_french_with_an_interpreter_line(app, client, make
 def test_the_arabic_line_is_laid_out_right_to_left(app, client, make, org, case):
     set_language(app, case.parties[1], "ar")
     document = download(client, make, org, case, case.parties[1])
-    line = document.paragraphs[0]
+    line = document.paragraphs[1]
     assert "مترجم" in line.text
     assert "\u202a04 78 00 00 00\u202c" in line.text  # the number stays left to right
     xml = line._p.xml
@@ -159,5 +161,28 @@ def test_a_party_recorded_with_another_language_keeps_it(app, client, org, case)
 def test_every_party_language_gets_a_letter_it_can_read(app):
     from casework.cases.models import LANGUAGES, LETTER_LANGUAGES
 
-    assert set(LETTER_LANGUAGES) <= set(letters.LANGUAGES)
-    assert set(LANGUAGES) - set(letters.LANGUAGES) - {"other"} <= set(letters.INTERPRETER)
+    assert set(LETTER_LANGUAGES) == set(letters.LANGUAGES)
+    assert app.config["LETTER_LANGUAGES"] == "fr,en"  # Arabic: once reviewed
+    assert set(LANGUAGES) - {"fr", "en", "other"} <= set(letters.INTERPRETER)
+
+
+def test_arabic_letters_once_the_organisation_offers_them(app, client, make, org, case,
+                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "LETTER_LANGUAGES", "fr,en,ar")
+    set_language(app, case.parties[1], "ar")
+    document = download(client, make, org, case, case.parties[1])
+    text = text_of(document)
+    assert "دعوة إلى لقاء وساطة" in text and "invitation" not in text.lower()
+    assert "مترجم" in text  # one may come with an interpreter, said in the letter itself
+    assert document.core_properties.language == "ar"
+    body = next(p for p in document.paragraphs if p.text.startswith("لقد وافقتم"))
+    assert "<w:bidi/>" in body._p.xml and "<w:rtl/>" in body._p.xml
+    assert "<w:bidiVisual/>" in document.tables[0]._tbl.xml
+    # The postal address stays left to right, in French, for the post office.
+    address = next(p for p in document.paragraphs if "John Smith" in p.text)
+    assert address.text.startswith("Monsieur") or address.text.startswith("John")
+    assert "<w:bidi/>" not in address._p.xml
+    client.get("/")  # the party form now offers Arabic
+    options = client.get(f"/cases/{case.reference}/parties/new").text.split(
+        'id="language"', 1)[1].split("</select>", 1)[0]
+    assert 'value="ar"' in options and "interpreter" not in options

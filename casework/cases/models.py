@@ -153,10 +153,9 @@ CIVILITIES = ("", "mme", "m")
 CONSENTS = ("unknown", "given", "refused", "withdrawn")
 CONSENT_METHODS = ("", "phone", "in_person", "letter", "email")
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "it", "tr", "ro", "ru", "other")
-# The languages Casework writes letters in, the only ones the party form offers. A party
-# recorded earlier with another one gets French letters with a line in their language
-# offering an interpreter (meetings/invitation.py).
-LETTER_LANGUAGES = ("fr", "en")
+# The languages Casework writes the parties' letters in (meetings/invitation.py); the
+# organisation chooses those it offers (the LETTER_LANGUAGES setting).
+LETTER_LANGUAGES = ("fr", "en", "ar")
 
 
 class Party(db.Model):

@@ -12,7 +12,7 @@ are counted (« l’autre partie », « les autres parties concernées »), not 
 reason of a cancellation (often private) is never written.
 """
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_datetime
@@ -154,6 +154,62 @@ TEXT = {
         "signature": "The mediation service",
         "honorific": {"mme": "Mrs", "m": "Mr", "": ""},
     },
+    # Arabic: written for the organisation's Arabic-speaking residents, to be reviewed by its
+    # Arabic speakers before the organisation offers it (LETTER_LANGUAGES, README).
+    "ar": {
+        "subject": {
+            "invitation": "الموضوع: دعوة إلى لقاء وساطة (طاولة مستديرة)",
+            "new_date": "الموضوع: موعد جديد للقاء الوساطة (طاولة مستديرة)",
+            "changed": "الموضوع: تغيير في لقاء الوساطة (طاولة مستديرة)",
+            "cancellation": "الموضوع: إلغاء لقاء الوساطة (طاولة مستديرة)",
+        },
+        "reference": "رقم الملف: {reference}",
+        "made_in": "{city}، في {today}",
+        "greeting": {"mme": "السيدة {name} المحترمة،", "m": "السيد {name} المحترم،",
+                     "": "تحية طيبة،"},
+        "invite": ("لقد وافقتم على البحث، بمساعدة خدمة الوساطة لدينا، عن حل للخلاف الذي "
+                   "يعنيكم. ندعوكم إلى لقاء {with_whom}:"),
+        "with_whom": {0: "مع فريق الوساطة",
+                      1: "مع الطرف الآخر، بحضور فريق الوساطة",
+                      2: "مع الأطراف الأخرى المعنية، بحضور فريق الوساطة"},
+        "new_date": ("اضطررنا إلى تغيير موعد لقاء الوساطة الذي كان مقررًا يوم {old}. تحل هذه "
+                     "الرسالة محل رسالتنا السابقة: سيُعقد اللقاء في الموعد الجديد التالي:"),
+        "changed": ("طرأ تغيير على تنظيم لقاء الوساطة المقرر يوم {old}. تحل هذه الرسالة محل "
+                    "رسالتنا السابقة، وفيما يلي المعلومات المحدّثة:"),
+        "cancellation": ("يؤسفنا إبلاغكم بأن لقاء الوساطة الذي كان مقررًا يوم {old} قد أُلغي. "
+                         "تحل هذه الرسالة محل رسالتنا السابقة."),
+        "cancellation_next": "سيتواصل معكم فريق الوساطة من جديد إذا تقرر عقد لقاء آخر.",
+        "cancelled_mark": "ملغى",
+        "when": "التاريخ والساعة",
+        "where": "المكان",
+        "length": "المدة المتوقعة",
+        "length_value": "حوالي {hours}",
+        "free": "اللقاء مجاني وسرّي.",
+        "accompanied": ("يمكنكم الحضور مع شخص تثقون به (أحد الأقارب أو مترجم)؛ نرجو إعلامنا "
+                        "بذلك عند تأكيد حضوركم، حتى يكون الجميع على علم مسبقًا."),
+        "confirm": ("نرجو تأكيد حضوركم قبل {reply_by}، أو إعلامنا إذا تعذّر عليكم الحضور، "
+                    "لنبحث عن موعد آخر."),
+        "confirm_soon": ("نرجو تأكيد حضوركم في أقرب وقت ممكن، أو إعلامنا إذا تعذّر عليكم "
+                         "الحضور، لنبحث عن موعد آخر."),
+        "contact": ("للرد علينا أو لأي استفسار، يمكنكم التواصل مع {mediator}{email} أو "
+                    "الاتصال بالخدمة على الرقم {phone}."),
+        "contact_question": ("لأي استفسار، يمكنكم التواصل مع {mediator}{email} أو الاتصال "
+                             "بالخدمة على الرقم {phone}."),
+        "contact_email": " عبر البريد الإلكتروني {email}",
+        "rules_title": "كيف يجري اللقاء",
+        "rules": [
+            "يتكلم كل شخص بدوره ويستمع إلى الآخرين دون مقاطعتهم.",
+            "الوسطاء محايدون: لا يحكمون على أحد ولا ينحازون إلى أي طرف.",
+            "ما يقال خلال اللقاء يبقى سرّيًا.",
+            "الأطراف أنفسهم هم من يجدون الحلول؛ ولا أحد ملزم بقبول اتفاق.",
+            "يبقى الحوار مهذبًا؛ ويمكن للوسطاء إيقاف اللقاء مؤقتًا.",
+        ],
+        "closing": "وتفضلوا بقبول فائق الاحترام والتقدير.",
+        "civility": {"mme": "", "m": "", "": ""},
+        "signature": "خدمة الوساطة",
+        # The postal address stays in French, for the post office.
+        "honorific": {"mme": "Madame", "m": "Monsieur", "": ""},
+    },
 }
 LANGUAGES = tuple(TEXT)
 
@@ -178,7 +234,7 @@ INTERPRETER = {
 }
 RIGHT_TO_LEFT = {"ar"}
 # The document's language tag, for Word's proofing and for screen readers.
-LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB", "ar": "ar"}
 
 
 @dataclass
@@ -212,8 +268,10 @@ class Meeting:
     changed: bool = False  # changed since the first letter (date, place or mediators)
 
 
-def letter_language(language: str) -> str:
-    return language if language in LANGUAGES else "fr"
+def letter_language(language: str, offered=LANGUAGES) -> str:
+    """The language a party's letter is written in: theirs when Casework writes it and the
+    organisation offers it (``offered``), else French."""
+    return language if language in LANGUAGES and language in offered else "fr"
 
 
 def when(moment: datetime, language: str) -> str:
@@ -222,6 +280,8 @@ def when(moment: datetime, language: str) -> str:
     day = long_date(moment.date(), language)
     if language == "fr":
         return f"{day} à {moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    if language == "ar":
+        return f"{day}، الساعة {moment.hour}:{moment.minute:02d}"
     return f"{day} at " + format_datetime(moment, "h:mm a", locale="en",
                                           tzinfo=moment.tzinfo).replace(" ", NBSP)
 
@@ -233,6 +293,9 @@ def dated(value: date, language: str) -> str:
 
 
 def _hours(minutes: int, language: str) -> str:
+    if language == "ar":
+        # Counted nouns: « دقائق » after 3 to 10 (103 to 110…), else « دقيقة ».
+        return f"{minutes} " + ("دقائق" if 3 <= minutes % 100 <= 10 else "دقيقة")
     hours, rest = divmod(minutes, 60)
     if language == "fr":
         return f"{hours}{NBSP}h{NBSP}{rest:02d}" if hours else f"{rest}{NBSP}min"
@@ -248,19 +311,41 @@ def reply_by(meeting_day: date, today: date) -> date | None:
     return day if day > today else None
 
 
+# Where w:bidi goes in a paragraph's properties, and w:rtl in a run's (the schema's order).
+_AFTER_BIDI = ("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+               "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+               "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+               "pPrChange")
+_AFTER_RTL = ("cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _insert_before(parent, element, later):
+    for child in parent:
+        if child.tag in {qn(f"w:{name}") for name in later}:
+            child.addprevious(element)
+            return
+    parent.append(element)
+
+
 def _right_to_left(paragraph):
-    """Lay a paragraph out right to left (w:bidi), its runs as right-to-left text (w:rtl)."""
+    """Lay a paragraph out right to left (w:bidi: it starts on the right), its runs as
+    right-to-left text (w:rtl), bold for the Arabic script too (w:bCs)."""
     properties = paragraph._p.get_or_add_pPr()
-    properties.insert(0, OxmlElement("w:bidi"))
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _insert_before(properties, OxmlElement("w:bidi"), _AFTER_BIDI)
     for run in paragraph.runs:
         run_properties = run._r.get_or_add_rPr()
-        if run.bold:
-            run_properties.append(OxmlElement("w:bCs"))  # bold, for the Arabic script too
-        run_properties.append(OxmlElement("w:rtl"))
+        bold = run_properties.find(qn("w:b"))
+        if bold is not None:
+            bold.addnext(OxmlElement("w:bCs"))
+        _insert_before(run_properties, OxmlElement("w:rtl"), _AFTER_RTL)
         tag = OxmlElement("w:lang")
         tag.set(qn("w:bidi"), "ar-SA")
         run_properties.append(tag)
+
+
+def _left_to_right(text: str) -> str:
+    """A number or address kept left to right inside right-to-left text."""
+    return f"\u202a{text}\u202c"
 
 
 def invitation(organisation: Organisation, addressee: Addressee, meeting: Meeting,
@@ -272,10 +357,12 @@ def invitation(organisation: Organisation, addressee: Addressee, meeting: Meetin
 
 
 def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting: Meeting,
-           today: date, created: datetime | None = None) -> bytes:
-    """One party's letter of this ``kind`` (``KINDS``), as .docx bytes, dated ``today``."""
+           today: date, created: datetime | None = None, offered=("fr", "en")) -> bytes:
+    """One party's letter of this ``kind`` (``KINDS``), as .docx bytes, dated ``today``, in
+    the party's language if it is among the ``offered`` ones, else in French."""
     organisation, addressee, meeting = word_safe((organisation, addressee, meeting))
-    language = letter_language(addressee.language)
+    language = letter_language(addressee.language, offered)
+    rtl = language in RIGHT_TO_LEFT
     text = TEXT[language]
     document = new_document()
     section = a4_page(document, top_bottom_cm=1.6, sides_cm=2.0, size=10.5)
@@ -295,29 +382,38 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
     header.add_run(f"\n{organisation.address} · {organisation.phone}"
                    + (f" · {organisation.email}" if organisation.email else "")).font.size = Pt(9)
 
-    # A party who reads another language: one line in it, before anything else.
-    line = INTERPRETER.get(addressee.language) if language != addressee.language else None
-    if line:
-        note = document.add_paragraph()
-        note.paragraph_format.space_before = Pt(6)
-        phone = organisation.phone
-        if addressee.language in RIGHT_TO_LEFT:
-            # The number stays left to right inside the Arabic (else "00 00 78 04").
-            phone = f"\u202a{phone}\u202c"
-        note.add_run(line.format(phone=phone)).bold = True
-        if addressee.language in RIGHT_TO_LEFT:
-            _right_to_left(note)
+    if rtl:
+        document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(
+            qn("w:cs"), "Arial")
+        # Numbers and addresses stay left to right inside the Arabic (else "00 00 78 04").
+        meeting = replace(meeting, mediator_phone=_left_to_right(meeting.mediator_phone),
+                          mediator_email=_left_to_right(meeting.mediator_email)
+                          if meeting.mediator_email else "",
+                          place=_left_to_right(meeting.place))
 
     # The addressee, where a window envelope (DL, window on the right) shows it.
     block = document.add_paragraph()
     block.paragraph_format.left_indent = Cm(9.5)
-    block.paragraph_format.space_before = Cm(1.6 if line else 2.2)
+    block.paragraph_format.space_before = Cm(2.2)
     block.paragraph_format.space_after = Cm(1.2)
     honorific = text["honorific"][addressee.civility]
     name = " ".join(x for x in (honorific, addressee.first_name, addressee.last_name) if x)
     block.add_run(name).bold = True
     for address_line in addressee.address_lines:
         block.add_run("\n" + address_line)
+
+    # A party who reads another language: one line in it, first after their address (which
+    # stays where the envelope's window shows it).
+    line = INTERPRETER.get(addressee.language) if language != addressee.language else None
+    if line:
+        note = document.add_paragraph()
+        note.paragraph_format.space_before = Pt(6)
+        phone = organisation.phone
+        if addressee.language in RIGHT_TO_LEFT:
+            phone = _left_to_right(phone)
+        note.add_run(line.format(phone=phone)).bold = True
+        if addressee.language in RIGHT_TO_LEFT:
+            _right_to_left(note)
 
     city = organisation.address.split(",")[-1].strip().lstrip("0123456789 ") or ""
     made_in = document.add_paragraph(text["made_in"].format(city=city,
@@ -361,7 +457,9 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
         rules.paragraph_format.space_before = Pt(4)
         rules.add_run(text["rules_title"]).bold = True
         for rule in text["rules"]:
-            item = document.add_paragraph(rule, style="List Bullet")
+            # Word's bullet list is laid out left to right: in Arabic, the bullet is typed.
+            item = document.add_paragraph(f"• {rule}") if rtl else \
+                document.add_paragraph(rule, style="List Bullet")
             item.paragraph_format.space_after = Pt(0)
 
     closing = document.add_paragraph(text["closing"].format(
@@ -375,6 +473,19 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
     signature.paragraph_format.keep_together = True
     signature.add_run(meeting.mediator_name).bold = True
     signature.add_run(f"\n{text['signature']}")
+
+    if rtl:
+        # Everything but the postal address and the signature (names in Latin letters, where
+        # the envelope's window and the hand expect them) reads right to left.
+        for paragraph in document.paragraphs:
+            if paragraph._p not in (block._p, signature._p) and paragraph.text:
+                _right_to_left(paragraph)
+        for table in document.tables:
+            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        _right_to_left(paragraph)
 
     buffer = io.BytesIO()
     document.save(buffer)

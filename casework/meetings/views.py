@@ -13,6 +13,7 @@ from ..audit import operations as audit
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
 from ..cases.consent import lacking
+from ..cases.forms import letter_languages
 from ..cases.lists import readable
 from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
@@ -387,7 +388,7 @@ def invitation(reference, table_id, party_id):
                         replaces=to_local(table.replaces_starts_at)
                         if table.replaces_starts_at else None,
                         changed=kind == "new_date"),
-        today=today(), created=utcnow())
+        today=today(), created=utcnow(), offered=letter_languages())
     operations.record_letter(current_user, table, party, kind)
     filename = f"{LETTER_FILE_NAMES[kind]}-{case.reference}-{party.id}.docx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
