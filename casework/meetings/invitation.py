@@ -317,6 +317,9 @@ _AFTER_BIDI = ("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpac
                "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
                "pPrChange")
 _AFTER_RTL = ("cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+_AFTER_BIDI_VISUAL = ("tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+                      "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout",
+                      "tblCellMar", "tblLook", "tblCaption", "tblDescription")
 
 
 def _insert_before(parent, element, later):
@@ -481,7 +484,7 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
             if paragraph._p not in (block._p, signature._p) and paragraph.text:
                 _right_to_left(paragraph)
         for table in document.tables:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+            _insert_before(table._tbl.tblPr, OxmlElement("w:bidiVisual"), _AFTER_BIDI_VISUAL)
             for row in table.rows:
                 for cell in row.cells:
                     for paragraph in cell.paragraphs:
