@@ -73,6 +73,12 @@ class Defaults:
     ORGANISATION_ADDRESS = "10 rue de la République, 69001 Lyon"
     ORGANISATION_PHONE = "04 78 00 00 00"
     ORGANISATION_EMAIL = "mediation@example.org"
+    # The languages the parties' letters are written in, comma-separated: the party form
+    # offers only these. Casework can also write Arabic ("fr,en,ar"): add it once the
+    # organisation's Arabic speakers have read its letters (README, "Letters"). A party
+    # recorded with another language gets French letters with a line in theirs offering an
+    # interpreter.
+    LETTER_LANGUAGES = "fr,en"
     # Optional files for the agreement: a PNG logo for the letterhead, and the
     # organisation's own base .docx (its styles, header and footer are then used).
     ORGANISATION_LOGO = None

@@ -28,6 +28,8 @@ ROUTES = [
     ("/cases/{ref}/interventions/{intervention}", CHANGE),
     ("/cases/{ref}/round-tables/new", CHANGE),
     ("/cases/{ref}/round-tables/{table}", CHANGE),
+    ("/cases/{ref}/round-tables/{table}/change", CHANGE),
+    ("/cases/{ref}/round-tables/{table}/cancel", CHANGE),
     ("/cases/{ref}/round-tables/{table}/invitations/{party}.docx", CHANGE),
     ("/cases/{ref}/round-tables/{table}.ics", READ),
     ("/cases/{ref}/referrals/new", CHANGE),

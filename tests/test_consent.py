@@ -147,9 +147,9 @@ def test_no_manager_reason_on_another_teams_case(app, client, make, org, refs):
 
 @pytest.fixture
 def table(make, org, case):
-    """A round table scheduled next week with both parties (the factory gives John Smith's
-    consent, as scheduling needed it)."""
-    return make.round_table(case, [org["mediator"]])
+    """A round table that took place yesterday with both parties, to be recorded (the
+    factory gives John Smith's consent, as scheduling needed it)."""
+    return make.round_table(case, [org["mediator"]], starts_in_days=-1)
 
 
 def record(client, case, table, app, **overrides):

@@ -12,6 +12,7 @@ from casework.extensions import db
 from casework.core import clock
 
 NEXT_WEEK = clock.today() + timedelta(days=7)
+YESTERDAY = clock.today() - timedelta(days=1)
 
 
 @pytest.fixture
@@ -95,8 +96,10 @@ def make_team(app, org):
 
 BAD = [
     ("impossible date", {"day": "2026-02-30"}, "day", "valid date"),
-    ("long past", {"day": (clock.today() - timedelta(days=60)).isoformat()}, "day",
-     "long past"),
+    ("past, not confirmed", {"day": (clock.today() - timedelta(days=60)).isoformat()}, "day",
+     "tick the box below"),
+    ("over a year ago", {"day": (clock.today() - timedelta(days=400)).isoformat(),
+                         "confirm_past": "y"}, "day", "more than a year ago"),
     ("bad time", {"moment": "noon"}, "moment", "valid time"),
     ("too short", {"duration_minutes": "5"}, "duration_minutes", "between 15 and 600"),
     ("no place", {"place": "0", "place_text": ""}, "place_text", "Choose a place"),
@@ -126,7 +129,7 @@ def record(client, case, table, **data):
 
 def test_recording_a_held_round_table_with_agreement(app, client, org, case, room):
     client.login("mona.mediator")
-    schedule(client, case, org, room)
+    schedule(client, case, org, room, day=YESTERDAY.isoformat(), confirm_past="y")
     table = tables(app)[0]
     response = record(client, case, table, status="held",
                       attended=[str(p.id) for p in case.parties], outcome="agreement",
@@ -157,7 +160,7 @@ def test_postponed_needs_a_reason_and_held_needs_an_outcome(app, client, org, ca
 
 def test_minutes_are_confidential(app, client, make, org, case, room):
     client.login("mona.mediator")
-    schedule(client, case, org, room)
+    schedule(client, case, org, room, day=YESTERDAY.isoformat(), confirm_past="y")
     record(client, case, tables(app)[0], status="held", outcome="no_agreement",
            minutes="Échanges tendus sur le bruit du lave-linge.")
     client.logout()
@@ -181,7 +184,8 @@ def test_invitation_letter_in_french(app, client, org, case, room):
     assert response.mimetype.endswith("wordprocessingml.document")
     document = Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs)
-    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows
+                      for c in r.cells).replace("\u00a0", " ")
     assert "Hélène Dupont" in text and "12 rue Professeur Beauvisage" in text
     assert "69008 Lyon" in text
     expected = datetime.combine(NEXT_WEEK, datetime.min.time())
@@ -209,7 +213,7 @@ def test_invitation_letter_in_the_partys_language(app, client, make, org, case, 
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Dear John Smith" not in text and "John Smith" in text
-    assert "at 6:00 PM" in cells and "confidential" in text
+    assert "at 6:00\u00a0PM" in cells and "confidential" in text
 
 
 def test_invitation_only_for_invited_parties_of_this_case(client, make, org, case, room):

@@ -1,4 +1,6 @@
 """Case forms: referral intake and edit, parties, assignment, workflow steps."""
+from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -9,6 +11,14 @@ from ..core.forms import (Form, MultiCheckboxField, choices, not_in_future, not_
                           required_message, strip)
 from ..web import labels
 from . import models
+
+
+def letter_languages() -> tuple:
+    """The languages the organisation's letters are written in: those of its
+    ``LETTER_LANGUAGES`` setting ("fr,en,ar") that Casework writes, French always."""
+    setting = current_app.config.get("LETTER_LANGUAGES") or ""
+    codes = {code.strip() for code in setting.split(",")} | {"fr"}
+    return tuple(code for code in models.LETTER_LANGUAGES if code in codes)
 
 
 def label_choices(codes, mapping):
@@ -107,6 +117,19 @@ class ReferralForm(CaseForm):
 
 class PartyForm(Form):
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the languages letters are written in; a party recorded earlier with another
+        # keeps it, said for what it is (their letters are in French, with an interpreter).
+        offered = letter_languages()
+        pairs = [(code, labels.LANGUAGE_LABELS[code]) for code in offered]
+        kept = self.language.data
+        if kept in models.LANGUAGES and kept not in offered:
+            pairs.append((kept, gettext("%(language)s — letters in French, an interpreter "
+                                        "offered", language=labels.LANGUAGE_LABELS[kept])))
+        self.language.choices = choices(pairs)
+
     role = SelectField(_l("Role in the case"),
                        choices=label_choices(models.PARTY_ROLES, labels.PARTY_ROLE_LABELS))
     kind = SelectField(_l("Person or household"),
@@ -128,8 +151,7 @@ class PartyForm(Form):
     email = StringField(_l("E-mail"), filters=[strip],
                         validators=[Optional(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
-    language = SelectField(_l("Preferred language"),
-                           choices=label_choices(models.LANGUAGES, labels.LANGUAGE_LABELS),
+    language = SelectField(_l("Preferred language"), choices=[],
                            description=_l("Letters and the agreement are written in French "
                                           "or English."))
     consent = SelectField(_l("Consent to mediation"),

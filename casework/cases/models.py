@@ -147,6 +147,9 @@ CIVILITIES = ("", "mme", "m")
 CONSENTS = ("unknown", "given", "refused", "withdrawn")
 CONSENT_METHODS = ("", "phone", "in_person", "letter", "email")
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "it", "tr", "ro", "ru", "other")
+# The languages Casework writes the parties' letters in (meetings/invitation.py); the
+# organisation chooses those it offers (the LETTER_LANGUAGES setting).
+LETTER_LANGUAGES = ("fr", "en", "ar")
 
 
 class Party(db.Model):

@@ -336,12 +336,13 @@ class _Story:
         table = meetings.schedule_round_table(
             lead, case, starts_at=starts, duration_minutes=90, place=self._place(case),
             mediators=people, invited=case.parties, allow_double_booking=True)
-        meetings.record_round_table(
-            lead, table, table.version, status="held", attended=case.parties,
-            outcome="agreement" if agreed else "no_agreement",
-            minutes="Chacun a pu s'exprimer. " + (
-                "Les parties conviennent d'horaires de calme et de se parler d'abord."
-                if agreed else "Les positions restent éloignées."))
+        with clock_at(starts + timedelta(minutes=100)):  # recorded once it has taken place
+            meetings.record_round_table(
+                lead, table, table.version, status="held", attended=case.parties,
+                outcome="agreement" if agreed else "no_agreement",
+                minutes="Chacun a pu s'exprimer. " + (
+                    "Les parties conviennent d'horaires de calme et de se parler d'abord."
+                    if agreed else "Les positions restent éloignées."))
 
     def draft(self, case, lead):
         agreement = agreements.start_draft(lead, case)

@@ -22,11 +22,22 @@ class Session:
     place: str
     status: str  # scheduled, held, postponed, cancelled
     url: str = ""
+    sequence: int = 0  # raised at each change of date, place, mediators or status
+
+
+# RFC 5545, 3.8.1.11: a cancelled session is CANCELLED, so that calendars strike it out; a
+# postponed one, waiting for its new date, is TENTATIVE.
+STATUSES = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 
 
 def _title(session, language):
-    return (f"Table ronde — dossier {session.reference}" if language == "fr"
-            else f"Round table — case {session.reference}")
+    title = (f"Table ronde — dossier {session.reference}" if language == "fr"
+             else f"Round table — case {session.reference}")
+    if session.status in ("cancelled", "postponed"):
+        title += {("fr", "cancelled"): " (annulée)", ("fr", "postponed"): " (reportée)",
+                  ("en", "cancelled"): " (cancelled)", ("en", "postponed"): " (postponed)"
+                  }[("fr" if language == "fr" else "en", session.status)]
+    return title
 
 
 def calendar(sessions, *, zone="Europe/Paris", language="fr", name="Casework") -> bytes:
@@ -40,12 +51,13 @@ def calendar(sessions, *, zone="Europe/Paris", language="fr", name="Casework") -
     for session in sessions:
         event = Event()
         event.add("uid", session.uid)
+        event.add("sequence", session.sequence)
         event.add("dtstamp", utcnow().replace(microsecond=0))
         event.add("dtstart", session.starts_at.astimezone(tz))
         event.add("dtend", session.ends_at.astimezone(tz))
         event.add("summary", _title(session, language))
         event.add("location", session.place)
-        event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
+        event.add("status", STATUSES.get(session.status, "CONFIRMED"))
         if session.url:
             event.add("url", session.url)
         cal.add_component(event)

@@ -9,7 +9,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from ..cases.forms import consent_override_field
-from ..core.clock import today
+from ..core.clock import to_utc, today, utcnow
 from ..core.forms import Form, MultiCheckboxField, choices, required_message, strip
 from ..web import labels
 from . import models
@@ -61,7 +61,10 @@ class InterventionForm(Form, _People):
             raise ValidationError(_l("Choose at least one mediator."))
 
 
-class RoundTableForm(Form, _People):
+class _Slot:
+    """Date, time, length, place and mediators of a round table: when scheduling it and
+    when giving it a new date."""
+
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a valid date."))])
     moment = TimeField(_l("Time"), validators=[DataRequired(_l("Enter a valid time."))])
     duration_minutes = IntegerField(_l("Expected duration (minutes)"), default=90,
@@ -74,31 +77,75 @@ class RoundTableForm(Form, _People):
                                             "list."))
     mediators = MultiCheckboxField(_l("Mediators"), coerce=int, choices=[],
                                    description=_l("Usually two."))
-    invited = MultiCheckboxField(_l("Invited parties"), coerce=int, choices=[])
     confirm_double_booking = BooleanField(_l("I know; schedule it anyway"))
-    consent_override = consent_override_field()
+
+    # A past date may be entered (a session recorded after the fact) only when scheduling.
+    allow_past = False
+    asked_past = False
 
     def set_places(self, places):
-        self.place.choices = choices([(0, _l("— another place, typed below —"))] +
+        self.place.choices = choices([(0, _l("— choose a place, or type one below —"))] +
                                      [(p.id, p.name) for p in places])
 
+    def starts_at(self):
+        return to_utc(self.day.data, self.moment.data)
+
     def validate_day(self, field):
-        if field.data and field.data < today() - timedelta(days=30):
-            raise ValidationError(_l("This date is long past."))
-        if field.data and field.data > today() + timedelta(days=366):
+        if not field.data:
+            return
+        if field.data < today() - timedelta(days=366):
+            raise ValidationError(_l("This date is more than a year ago."))
+        if field.data > today() + timedelta(days=366):
             raise ValidationError(_l("This date is more than a year ahead."))
+        if self.moment.data and self.starts_at() < utcnow():
+            if not self.allow_past:
+                raise ValidationError(_l("This date is past: choose a date to come."))
+            if not self.confirm_past.data:
+                self.asked_past = True
+                raise ValidationError(_l("This date is past. To enter a round table after "
+                                         "the fact, tick the box below; you will then "
+                                         "record what happened."))
 
     def validate_mediators(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one mediator."))
 
+    def validate_place_text(self, field):
+        if not self.place.data and not field.data:
+            raise ValidationError(_l("Choose a place from the list or type one."))
+        if self.place.data and field.data:
+            raise ValidationError(_l("You chose a place in the list and typed another one: "
+                                     "keep only one (empty this box, or choose “— choose a "
+                                     "place, or type one below —” in the list)."))
+
+
+class RoundTableForm(Form, _People, _Slot):
+    invited = MultiCheckboxField(_l("Invited parties"), coerce=int, choices=[])
+    confirm_past = BooleanField(_l("It took place on that date: enter it after the fact"))
+    consent_override = consent_override_field()
+    allow_past = True
+
     def validate_invited(self, field):
         if not field.data:
             raise ValidationError(_l("Invite at least one party."))
 
-    def validate_place_text(self, field):
-        if not self.place.data and not field.data:
-            raise ValidationError(_l("Choose a place from the list or type one."))
+
+class RescheduleForm(Form, _People, _Slot):
+    """A new date, time, place or mediators for a round table still to come."""
+    version = HiddenField()
+    confirm_past = BooleanField()  # never offered: a new date is to come
+    reason = TextAreaField(_l("Why (optional)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)],
+                           description=_l("Kept on the case's timeline; the parties' letter "
+                                          "does not give it."))
+
+
+class CancelRoundTableForm(Form):
+    version = HiddenField()
+    reason = TextAreaField(_l("Why is it cancelled?"), filters=[strip],
+                           validators=[DataRequired(_l("Say why.")), Length(max=2000)],
+                           description=_l("Kept on the case's timeline; the parties' letter "
+                                          "does not give it."))
 
 
 class RecordRoundTableForm(Form):

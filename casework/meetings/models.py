@@ -114,6 +114,11 @@ class RoundTable(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The calendar's SEQUENCE (RFC 5545): raised at each new date, place or mediators and at
+    # a cancellation, so that a calendar replaces the event it already holds.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When rescheduled: the date this one replaces (the « nouvelle date » letter names it).
+    replaces_starts_at = mapped_column(UTCDateTime, nullable=True)
 
     case: Mapped[Case] = relationship()
     place: Mapped[MeetingPlace | None] = relationship()

@@ -11,6 +11,7 @@ from ..cases import workflow
 from ..cases.consent import require_consent
 from ..cases.timeline import record_event
 from ..core.changes import minute, names
+from ..core.clock import utcnow
 from ..core.errors import OperationError
 from ..core.versioning import check_version, commit
 from ..extensions import db
@@ -172,6 +173,9 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
         raise OperationError(_l("Say why."), field="status_reason")
     if status == "held" and outcome is None:
         raise OperationError(_l("Choose the outcome of the round table."), field="outcome")
+    if status == "held" and table.starts_at > utcnow():
+        raise OperationError(_l("This round table has not started yet: it can be recorded "
+                                "as held once it has taken place."), field="status")
     party_ids = {p.id for p in case.parties}
     if any(p.id not in party_ids for p in attended):
         raise OperationError(_l("Choose among the parties of this case."), field="attended")
@@ -181,6 +185,8 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
                         step="round_table_held", override=consent_override,
                         field="attended")
     old_status = table.status
+    if status != old_status and "held" not in (status, old_status):
+        table.sequence += 1  # the calendars strike it out (or bring it back)
     table.status = status
     table.status_reason = (status_reason or "").strip()
     table.attended = list(attended) if status == "held" else []
@@ -192,3 +198,75 @@ def record_round_table(actor, table, version, *, status, status_reason="", atten
     commit(db.session)
     log.info("round table %s recorded as %s by account %s", table.id, status, actor.id)
     return table
+
+
+def reschedule_round_table(actor, table, version, *, starts_at, duration_minutes, place=None,
+                           place_text="", mediators=(), reason="",
+                           allow_double_booking=False):
+    """Give a round table still to come (scheduled or postponed) a new date, time, length,
+    place or mediators. The same session, so the same calendar event: its SEQUENCE goes
+    up, and the parties' letter becomes the « nouvelle date » letter naming the date it
+    replaces. Overlaps are refused unless ``allow_double_booking``, as when scheduling.
+    Returns the changes ([] when nothing changed)."""
+    case = table.case
+    denied(actor, "change", case)
+    check_version(table, version)
+    if table.status not in ("scheduled", "postponed"):
+        raise OperationError(_l("Only a round table still to come can be given a new date."),
+                             field="day")
+    _case_people(case, mediators, table.invited)
+    place_text = (place_text or "").strip() if place is None else ""
+    if place is None and not place_text:
+        raise OperationError(_l("Choose a place from the list or type one."), field="place")
+    new_label = (", ".join(x for x in (place.name, place.address) if x) if place is not None
+                 else place_text)
+    changes = [(field, old, new) for field, old, new in (
+        ("starts_at", minute(table.starts_at), minute(starts_at)),
+        ("duration_minutes", table.duration_minutes, duration_minutes),
+        ("place", table.place_label, new_label)) if old != new]
+    if {m.id for m in table.mediators} != {m.id for m in mediators}:
+        changes.append(("mediators_present", names(table.mediators), names(list(mediators))))
+    if table.status == "postponed":
+        changes.append(("round_table_status", "postponed", "scheduled"))
+    if not changes:
+        return []
+    clashes = double_bookings(starts_at, duration_minutes, mediators, place,
+                              exclude_id=table.id)
+    if clashes and not allow_double_booking:
+        raise DoubleBooking(clashes)
+    if starts_at != table.starts_at:
+        table.replaces_starts_at = table.starts_at
+    table.starts_at, table.duration_minutes = starts_at, duration_minutes
+    table.ends_at = starts_at + timedelta(minutes=duration_minutes)
+    table.place, table.place_text = place, place_text
+    table.mediators = list(mediators)
+    table.status, table.status_reason = "scheduled", ""
+    table.sequence += 1
+    record_event(case, actor, "round_table_rescheduled", changes, reason=reason)
+    commit(db.session)
+    log.info("round table %s rescheduled by account %s", table.id, actor.id)
+    return changes
+
+
+def cancel_round_table(actor, table, version, *, reason):
+    """Cancel a round table still to come, with the reason (kept on the timeline, never
+    written in the parties' letters)."""
+    if table.status not in ("scheduled", "postponed"):
+        denied(actor, "change", table.case)
+        raise OperationError(_l("Only a round table still to come can be cancelled."),
+                             field="reason")
+    if not (reason or "").strip():
+        raise OperationError(_l("Say why."), field="reason")
+    return record_round_table(actor, table, version, status="cancelled", status_reason=reason)
+
+
+def record_letter(actor, table, party, kind):
+    """A letter to a party was produced (printed or downloaded): the timeline says which
+    letter, to whom and when — never its content."""
+    case = table.case
+    denied(actor, "change", case)
+    record_event(case, actor, "letter_produced",
+                 [("letter_kind", None, kind), ("party", None, party.display_name),
+                  ("starts_at", None, minute(table.starts_at))])
+    commit(db.session)
+    log.info("%s letter for round table %s produced by account %s", kind, table.id, actor.id)

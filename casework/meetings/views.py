@@ -13,6 +13,7 @@ from ..audit import operations as audit
 from ..auth.models import User
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
 from ..cases.consent import lacking
+from ..cases.forms import letter_languages
 from ..cases.lists import readable
 from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
@@ -23,8 +24,10 @@ from ..extensions import db, limiter
 from ..permissions import can, case_scope
 from ..reference.models import MeetingPlace
 from ..web.conflict import conflict
+from ..web.i18n import current_language
 from . import calendar, invitation as letters, operations
-from .forms import InterventionForm, RecordRoundTableForm, RoundTableForm
+from .forms import (CancelRoundTableForm, InterventionForm, RecordRoundTableForm,
+                    RescheduleForm, RoundTableForm)
 from .models import Intervention, RoundTable, round_table_mediators
 
 bp = Blueprint("meetings", __name__)
@@ -110,6 +113,22 @@ def _places():
                               .order_by(MeetingPlace.name)).scalars().all()
 
 
+def _place_data(form):
+    """The place chosen in the list, or the one typed (the form accepts only one)."""
+    if form.place.data:
+        return {"place": db.session.get(MeetingPlace, form.place.data), "place_text": ""}
+    return {"place": None, "place_text": form.place_text.data}
+
+
+def _default_place(case, places):
+    """The place of this case's last round table, if still offered; else none: a place
+    from another town must not be pre-selected."""
+    last = db.session.execute(select(RoundTable.place_id).where(
+        RoundTable.case_id == case.id, RoundTable.place_id.is_not(None))
+        .order_by(RoundTable.starts_at.desc()).limit(1)).scalar_one_or_none()
+    return last if last in {p.id for p in places} else 0
+
+
 @bp.route("/cases/<reference>/round-tables/new", methods=["GET", "POST"])
 def new_round_table(reference):
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
@@ -119,17 +138,15 @@ def new_round_table(reference):
     form.set_places(places)
     clashes = []
     if request.method == "GET":
-        form.place.data = places[0].id if places else 0
+        form.place.data = _default_place(case, places)
         form.mediators.data = [m for m in (case.lead_mediator_id, case.co_mediator_id) if m]
         form.invited.data = [p.id for p in case.parties]
     if form.validate_on_submit():
         try:
             table = operations.schedule_round_table(
-                current_user, case, starts_at=to_utc(form.day.data, form.moment.data),
-                duration_minutes=form.duration_minutes.data,
-                place=db.session.get(MeetingPlace, form.place.data) if form.place.data
-                else None,
-                place_text=form.place_text.data, mediators=_chosen(User, form.mediators.data),
+                current_user, case, starts_at=form.starts_at(),
+                duration_minutes=form.duration_minutes.data, **_place_data(form),
+                mediators=_chosen(User, form.mediators.data),
                 invited=_chosen(Party, form.invited.data),
                 allow_double_booking=form.confirm_double_booking.data,
                 consent_override=_override(form, case))
@@ -138,12 +155,127 @@ def new_round_table(reference):
         except OperationError as error:
             error.show_on(form)
         else:
+            if table.starts_at < utcnow():
+                flash(_("Round table entered. Now record what happened."), "success")
+                return redirect(url_for("meetings.record_round_table", reference=reference,
+                                        table_id=table.id))
             flash(_("Round table scheduled. Print the invitations from the case page."),
                   "success")
             return redirect(url_for("casefile.show", reference=reference)
                             + f"#round-table-{table.id}")
     return render_template("meetings/round_table.html", form=form, case=case, clashes=clashes,
                            lacking=lacking(case.parties))
+
+
+def _change_page(case, table, form=None, cancel_form=None, clashes=(), status=200):
+    """The page that gives a round table a new date or cancels it."""
+    if form is None:
+        form = _reschedule_form(case, table, formdata=None)
+    if cancel_form is None:
+        cancel_form = CancelRoundTableForm(formdata=None, prefix="cancel")
+        cancel_form.version.data = table.version
+    return render_template("meetings/change_round_table.html", form=form,
+                           cancel_form=cancel_form, case=case, table=table,
+                           clashes=clashes), status
+
+
+def _reschedule_form(case, table, **kwargs):
+    form = RescheduleForm(**kwargs)
+    eligible = _team_mediators(case)
+    form.set_people(eligible + [m for m in table.mediators if m not in eligible], [],
+                    party_fields=())
+    places = _places()
+    if table.place is not None and table.place not in places:
+        places.append(table.place)  # a place since retired stays the current choice
+    form.set_places(places)
+    if kwargs.get("formdata", True) is None:
+        local = to_local(table.starts_at)
+        form.version.data = table.version
+        form.day.data, form.moment.data = local.date(), local.time().replace(second=0)
+        form.duration_minutes.data = table.duration_minutes
+        form.place.data = table.place_id or 0
+        form.place_text.data = table.place_text
+        form.mediators.data = [m.id for m in table.mediators]
+    return form
+
+
+def _still_to_come(case, table):
+    if table.status not in ("scheduled", "postponed"):
+        flash(_("This round table is already recorded as held or cancelled: it can no "
+                "longer be changed."), "warning")
+        return redirect(url_for("casefile.show", reference=case.reference)
+                        + f"#round-table-{table.id}")
+    return None
+
+
+@bp.route("/cases/<reference>/round-tables/<int:table_id>/change", methods=["GET", "POST"])
+def reschedule_round_table(reference, table_id):
+    """A new date, time, place or mediators; or, from the same page, a cancellation."""
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    table = get_on_case_or_404(RoundTable, case, table_id)
+    refused = _still_to_come(case, table)
+    if refused:
+        return refused
+    if request.method == "GET":
+        return _change_page(case, table)
+    form = _reschedule_form(case, table)
+    clashes = []
+    if form.validate_on_submit():
+        try:
+            changes = operations.reschedule_round_table(
+                current_user, table, form.version.data, starts_at=form.starts_at(),
+                duration_minutes=form.duration_minutes.data, **_place_data(form),
+                mediators=_chosen(User, form.mediators.data), reason=form.reason.data,
+                allow_double_booking=form.confirm_double_booking.data)
+        except EditConflict as error:
+            db.session.rollback()
+            db.session.refresh(table)
+            form.version.data = table.version
+            flash(_("Someone changed this round table meanwhile: check it and save again."),
+                  "warning")
+            return _change_page(case, table, form=form, status=409)
+        except operations.DoubleBooking as error:
+            clashes = error.clashes
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Round table changed. Print the new letters from the case page.")
+                  if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("casefile.show", reference=reference)
+                            + f"#round-table-{table.id}")
+    return _change_page(case, table, form=form, clashes=clashes)
+
+
+@bp.route("/cases/<reference>/round-tables/<int:table_id>/cancel", methods=["GET", "POST"])
+def cancel_round_table(reference, table_id):
+    """Cancel, with the reason; the form is on the change page (a GET shows that page)."""
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    table = get_on_case_or_404(RoundTable, case, table_id)
+    refused = _still_to_come(case, table)
+    if refused:
+        return refused
+    if request.method == "GET":
+        return _change_page(case, table)
+    form = CancelRoundTableForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            operations.cancel_round_table(current_user, table, form.version.data,
+                                          reason=form.reason.data)
+        except EditConflict:
+            db.session.rollback()
+            db.session.refresh(table)
+            form.version.data = table.version
+            flash(_("Someone changed this round table meanwhile: check it and save again."),
+                  "warning")
+            return _change_page(case, table, cancel_form=form, status=409)
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Round table cancelled. Print the cancellation letters from the case "
+                    "page."), "success")
+            return redirect(url_for("casefile.show", reference=reference)
+                            + f"#round-table-{table.id}")
+    return _change_page(case, table, cancel_form=form)
 
 
 def _override(form, case):
@@ -187,44 +319,78 @@ def record_round_table(reference, table_id):
                            lacking=lacking(case.parties))
 
 
-def _session(table):
+def _session(table, url=""):
+    """A round table as a calendar event: one UID for its whole life, its SEQUENCE raised
+    at each change, so that a calendar updates the event it holds."""
     return calendar.Session(
         uid=f"round-table-{table.id}@casework", reference=table.case.reference,
         starts_at=table.starts_at, ends_at=table.ends_at, place=table.place_label,
-        status=table.status, url=url_for("casefile.show", reference=table.case.reference,
-                                         _external=True))
+        status=table.status, url=url, sequence=table.sequence)
 
 
 @bp.route("/cases/<reference>/round-tables/<int:table_id>.ics")
 def round_table_ics(reference, table_id):
+    """The session for the user's own calendar: in the user's interface language."""
     case = get_case_or_404(reference, "read")
     table = get_on_case_or_404(RoundTable, case, table_id)
-    body = calendar.calendar([_session(table)],
-                                    zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    url = url_for("casefile.show", reference=case.reference, _external=True)
+    body = calendar.calendar([_session(table, url)],
+                             zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                             language=current_language())
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="table-ronde-{case.reference}.ics"'})
 
 
+LETTER_FILE_NAMES = {"invitation": "invitation", "new_date": "nouvelle-date",
+                     "cancellation": "annulation"}
+
+
+def letter_kind(table):
+    """Which letter a party gets now: the letters always follow the session as it stands.
+    None when there is no valid letter to give (postponed, waiting for a new date)."""
+    if table.status == "cancelled":
+        return "cancellation"
+    if table.status == "postponed":
+        return None
+    return "new_date" if table.sequence or table.replaces_starts_at else "invitation"
+
+
 @bp.route("/cases/<reference>/round-tables/<int:table_id>/invitations/<int:party_id>.docx")
 def invitation(reference, table_id, party_id):
+    """A party's letter about the session as it stands now (invitation, new date or
+    cancellation), dated the day it is produced, in the party's language; the timeline
+    records that it was produced."""
     case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
     table = get_on_case_or_404(RoundTable, case, table_id)
     party = next((p for p in table.invited if p.id == party_id), None)
     if party is None:
         abort(404)
+    kind = letter_kind(table)
+    if kind is None:
+        flash(_("This round table is postponed: give it a new date to print the new "
+                "letters. The earlier invitation is no longer valid."), "warning")
+        return redirect(url_for("casefile.show", reference=reference)
+                        + f"#round-table-{table.id}")
     config = current_app.config
     # The case's lead mediator signs, when they take part; else the first of the session.
     mediator = next((m for m in table.mediators if m.id == case.lead_mediator_id),
                     (table.mediators or [current_user])[0])
-    body = letters.invitation(
+    body = letters.letter(
+        kind,
         letters.Organisation(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
                              config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"]),
         letters.Addressee(party.civility, party.first_name, party.last_name,
                           party_address_lines(party, case), party.language),
         letters.Meeting(case.reference, to_local(table.starts_at), table.duration_minutes,
-                        table.place_label, mediator.full_name, config["ORGANISATION_PHONE"]),
-        today=today())
-    filename = f"invitation-{case.reference}-{party.id}.docx"
+                        table.place_label, mediator.full_name, config["ORGANISATION_PHONE"],
+                        mediator_email=mediator.email,
+                        others=len([p for p in table.invited if p.id != party.id]),
+                        replaces=to_local(table.replaces_starts_at)
+                        if table.replaces_starts_at else None,
+                        changed=kind == "new_date"),
+        today=today(), created=utcnow(), offered=letter_languages())
+    operations.record_letter(current_user, table, party, kind)
+    filename = f"{LETTER_FILE_NAMES[kind]}-{case.reference}-{party.id}.docx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                     "wordprocessingml.document",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -261,9 +427,7 @@ def feed(token):
                readable(*case_scope(user)))
         .options(joinedload(RoundTable.case), joinedload(RoundTable.place))
         .order_by(RoundTable.starts_at)).scalars().all()
-    sessions = [calendar.Session(
-        uid=f"round-table-{t.id}@casework", reference=t.case.reference, starts_at=t.starts_at,
-        ends_at=t.ends_at, place=t.place_label, status=t.status) for t in tables]
+    sessions = [_session(t) for t in tables]
     body = calendar.calendar(sessions, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
                              language=user.language or "fr",
                              name="Casework — tables rondes")

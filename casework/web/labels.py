@@ -131,6 +131,13 @@ ROUND_TABLE_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+# The letters to the parties about a round table (meetings/invitation.py).
+LETTER_KIND_LABELS = {
+    "invitation": _l("Invitation"),
+    "new_date": _l("New-date letter"),
+    "cancellation": _l("Cancellation letter"),
+}
+
 ROUND_TABLE_OUTCOME_LABELS = {
     "agreement": _l("Agreement reached"),
     "partial_agreement": _l("Partial agreement"),
@@ -167,6 +174,8 @@ EVENT_LABELS = {
     "intervention_edited": _l("Intervention corrected"),
     "round_table_scheduled": _l("Round table scheduled"),
     "round_table_recorded": _l("Round table recorded"),
+    "round_table_rescheduled": _l("Round table changed"),
+    "letter_produced": _l("Letter produced"),
     "agreement_drafted": _l("Agreement drafted"),
     "agreement_amended": _l("Amendment started"),
     "agreement_signed": _l("Agreement signed"),
@@ -235,6 +244,7 @@ FIELD_LABELS = {
     "place": _l("Place"),
     "round_table_status": _l("Round table"),
     "round_table_outcome": _l("Outcome"),
+    "letter_kind": _l("Letter"),
     "agreement_version": _l("Agreement version"),
     "follow_up_on": _l("Follow-up on"),
     "kept": _l("Kept"),
@@ -308,6 +318,7 @@ VALUE_LABELS = {
     "intervention_kind": INTERVENTION_KIND_LABELS,
     "round_table_status": ROUND_TABLE_STATUS_LABELS,
     "round_table_outcome": ROUND_TABLE_OUTCOME_LABELS,
+    "letter_kind": LETTER_KIND_LABELS,
     "notes": {"changed": _l("changed (not shown on the timeline)")},
     "referral_stage": REFERRAL_STAGE_LABELS,
     "taken_up": TAKE_UP_LABELS,

@@ -71,18 +71,23 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     expect(page.locator(".cw-status").first).to_have_text("Médiation")
     page.screenshot(path=f"{screenshots}/case-page.png", full_page=True)
 
+    # The round table took place yesterday: entered after the fact, then recorded. No place
+    # is chosen for the user: they pick one.
     page.get_by_role("link", name="Programmer une table ronde").click()
-    day = clock.today() + timedelta(days=8)
+    day = clock.today() - timedelta(days=1)
     page.get_by_label("Date", exact=True).fill(day.isoformat())
     page.get_by_label("Heure", exact=True).fill("08:30")
+    page.get_by_label("Lieu", exact=True).select_option(index=1)
     page.get_by_role("button", name="Programmer").click()
-    expect(page.locator("#round-tables")).to_contain_text("8 h 30")
-    page.get_by_role("link", name="Faire le compte rendu").click()
+    page.locator("#confirm_past").check()  # « Elle a eu lieu à cette date : la saisir après coup »
+    page.get_by_role("button", name="Programmer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compte rendu de la table ronde")
     page.get_by_label("La table ronde a été", exact=True).select_option(label="Tenue")
     page.get_by_label("Résultat", exact=True).select_option(label="Accord trouvé")
     page.get_by_label("Compte rendu (confidentiel)", exact=True).fill("Chacun s'est exprimé.")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator("#round-tables")).to_contain_text("Accord trouvé")
+    expect(page.locator("#round-tables")).to_contain_text("8 h 30")
 
     page.get_by_role("link", name="Rédiger l’accord").click()
     page.get_by_role("button", name="Commencer la rédaction").click()
