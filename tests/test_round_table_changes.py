@@ -66,7 +66,7 @@ def cancel(client, case, table, reason="Le bailleur a besoin de la salle."):
 
 def letter(client, case, table, party):
     return client.get(f"/cases/{case.reference}/round-tables/{table.id}/invitations/"
-                      f"{party.id}.docx")
+                      f"{party.id}.docx", headers=EN)
 
 
 def text_of(response):
