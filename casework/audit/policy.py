@@ -36,6 +36,7 @@ READS = {
     "agreements.download": ("read", "agreement_document"),
     "agreements.download_version": ("read", "agreement_version"),
     "agreements.scan": ("read", "agreement_scan"),
+    "agreements.scan_file": ("read", "agreement_scan"),
     # Files of many rows.
     "reports.interventions_csv": ("export", "interventions_csv"),
     "reports.figures_xlsx": ("export", "figures_xlsx"),
@@ -146,7 +147,7 @@ CHANGE_OBJECTS = {
 # The URL's parts that say which object of the case (never a resident's data).
 TARGET_ARGUMENTS = ("table_id", "party_id", "intervention_id", "number", "referral_id",
                     "activity_id", "year", "user_id", "team_id", "item_id", "partner_id",
-                    "place_id", "clause_id")
+                    "place_id", "clause_id", "scan_id")
 
 
 def target_of(view_args) -> str:

@@ -169,6 +169,7 @@ EVENT_LABELS = {
     "agreement_amended": _l("Amendment started"),
     "agreement_signed": _l("Agreement signed"),
     "scan_attached": _l("Signed scan attached"),
+    "scan_replaced": _l("Signed scan replaced"),
     "follow_up_recorded": _l("Follow-up recorded"),
     "referral_added": _l("Referred to a partner"),
     "take_up_recorded": _l("Take-up of a referral checked"),
@@ -235,6 +236,8 @@ FIELD_LABELS = {
     "round_table_outcome": _l("Outcome"),
     "agreement_version": _l("Agreement version"),
     "follow_up_on": _l("Follow-up on"),
+    "scan": _l("Scan"),
+    "sha256": "SHA-256",
     "kept": _l("Kept"),
     "partly_kept": _l("Partly kept"),
     "not_kept": _l("Not kept"),
@@ -379,4 +382,5 @@ ACCESS_TARGET_LABELS = {
     "place": _l("place"),
     "clause_template": _l("clause"),
     "clause": _l("clause"),
+    "scan": _l("scan"),
 }
