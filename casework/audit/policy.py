@@ -56,6 +56,12 @@ RECORDED_BY_VIEW = {
     "privacy.people_export": "a person's data export, recorded by the view",
     "privacy.people_erase": "an erasure, recorded by the operation",
     "privacy.anonymise_by_reference": "an anonymisation, recorded by the operation",
+    "letters.referrer": "the form reads the case; the letter produced (a POST) is recorded "
+                        "by the view as a read of the document",
+    "letters.attestation": "the form reads the case; the attestation produced (a POST) is "
+                           "recorded by the view as a read of the document",
+    "letters.party": "the form reads the case; the letter produced (a POST) is recorded by "
+                     "the view as a read of the document",
 }
 
 NOT_RECORDED = {
@@ -113,8 +119,11 @@ NOT_RECORDED = {
 }
 
 # POST routes whose writes are not a "change" of the log's sense: the login's own records
-# (sessions, failures), the interface language.
-CHANGES_RECORDED_BY_VIEW = {"auth.login", "auth.logout", "main.set_language"}
+# (sessions, failures), the interface language, the letters produced.
+# Producing a letter adds only its "letter produced" event to the timeline: the view's
+# entry (the document read) stands for it.
+CHANGES_RECORDED_BY_VIEW = {"auth.login", "auth.logout", "main.set_language",
+                            "letters.referrer", "letters.attestation", "letters.party"}
 
 # The objects a change is about, by route (the route's name otherwise).
 CHANGE_OBJECTS = {

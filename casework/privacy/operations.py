@@ -61,7 +61,7 @@ KEPT_FIELDS = frozenset({
     "intervention_of", "duration_minutes", "mediators_present", "notes", "at", "starts_at",
     "round_table_status", "round_table_outcome", "agreement_version", "follow_up_on", "kept",
     "partly_kept", "not_kept", "partner", "referral_reason", "referral_stage", "referred_on",
-    "taken_up", "taken_up_on", "scan", "sha256",
+    "taken_up", "taken_up_on", "scan", "sha256", "letter",
 })
 # A party's own fields, as the timeline names them: blanked when that person is erased.
 PERSON_FIELDS = frozenset({
