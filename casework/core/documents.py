@@ -124,17 +124,14 @@ def right_aligned(document, text: str):
     return paragraph
 
 
-def signature_block(document, lines, *, bold_first=True, space_cm: float = 0.0):
-    """The signer's lines, on the right half of the page; ``space_cm`` left above for the
-    handwritten signature."""
+def signature_block(document, lines):
+    """The signer's lines (the first in bold), together on the right half of the page."""
     block = document.add_paragraph()
     block.paragraph_format.left_indent = Cm(9.5)
     block.paragraph_format.keep_together = True
+    block.paragraph_format.keep_with_next = True
     for index, line in enumerate(lines):
-        run = block.add_run(("\n" if index else "") + line)
-        run.bold = bold_first and index == 0
-    if space_cm:
-        block.paragraph_format.space_after = Cm(space_cm)
+        block.add_run(("\n" if index else "") + line).bold = index == 0
     return block
 
 

@@ -236,7 +236,6 @@ TEXT = {
                    "étant confidentielle, elle ne rapporte rien de ce qui a été dit au cours "
                    "des entretiens et des rencontres."),
         "signed_at": "Fait à {city}, le {today}",
-        "for_service": "Pour {service}",
         "stamp": "Signature et cachet du service",
         # A party's letters.
         "party_footer": "Courrier",
@@ -264,7 +263,7 @@ TEXT = {
                                    "vous convient."),
         "declined": [
             ("Vous nous avez fait savoir que vous ne souhaitiez pas participer à une "
-             "médiation. Nous respectons votre choix" + NB + ": la médiation repose sur le libre "
+             "médiation, et nous vous remercions de votre réponse. Nous respectons votre choix" + NB + ": la médiation repose sur le libre "
              "accord de chacun, et personne n’est tenu d’y prendre part."),
             ("Si vous changez d’avis, ou si la situation évolue, notre porte reste ouverte. "
              "Il est possible, par exemple, de commencer par un simple entretien avec un "
@@ -281,8 +280,8 @@ TEXT = {
         "closing_named": "Yours sincerely,",
         "closing_unknown": "Yours faithfully,",
         "signature": "For the mediation service",
-        "contact": ("If you have any question, please call {name} on {phone}{email}, quoting "
-                    "the case reference."),
+        "contact": ("If you have any questions, please call {name} on {phone}{email}, "
+                    "quoting the case reference."),
         "contact_email": " or e-mail {email}",
         "page": "Page {page} of {pages}",
         "referrer_subject": {
@@ -291,9 +290,9 @@ TEXT = {
         },
         "referrer_footer": "Letter to the referrer",
         "referred": ("On {received} you referred a dispute between neighbours to our "
-                     "service. Thank you for your trust."),
-        "taken_up": ("We are writing to let you know that our mediation service took the "
-                     "situation up on {taken_up}, under reference {reference}."),
+                     "service. Thank you for bringing it to us."),
+        "taken_up": ("We are writing to let you know that our mediation service took up the "
+                     "situation on {taken_up}, under reference {reference}."),
         "taken_up_partner": ("Mediation is being offered to the people concerned. It rests "
                              "on their free agreement and is confidential, so we will not "
                              "be able to tell you what is said. We will let you know when "
@@ -386,7 +385,6 @@ TEXT = {
                    "confidential, it reports nothing of what was said in the interviews and "
                    "meetings."),
         "signed_at": "{city}, {today}",
-        "for_service": "For {service}",
         "stamp": "Signature and stamp of the service",
         "party_footer": "Letter",
         "party_subject": {
@@ -408,8 +406,8 @@ TEXT = {
                               "contact us later."),
         "unreachable_reply_open": "You can reach {name} on {phone}{email}, whenever suits you.",
         "declined": [
-            ("You have let us know that you do not wish to take part in mediation. We "
-             "respect your choice: mediation rests on everyone’s free agreement, and "
+            ("You have let us know that you do not wish to take part in mediation, and we "
+             "thank you for your answer. We respect your choice: mediation rests on everyone’s free agreement, and "
              "nobody has to take part."),
             ("If you change your mind, or if things change, our door remains open. You could, "
              "for instance, start with a simple conversation with a mediator, with no "
@@ -480,7 +478,9 @@ def _contact_line(text, contact: Contact, key="contact", **extra):
 
 
 def _sign(document, text, contact: Contact):
-    signature_block(document, [contact.name, text["signature"]])
+    """The mediator's name under room for the handwritten signature."""
+    block = signature_block(document, [contact.name, text["signature"]])
+    block.paragraph_format.space_before = Cm(1.6)
 
 
 def referrer_letter(service: Service, letter: ReferrerLetter, today: date,
@@ -583,9 +583,8 @@ def attestation(service: Service, data: Attestation, today: date,
     document.add_paragraph(text["nature"])
     right_aligned(document, text["signed_at"].format(city=city_of(service.address),
                                                      today=day(today, language)))
-    signature_block(document, [text["for_service"].format(service=service.name),
-                               data.signer_name, data.signer_title, "", "",
-                               text["stamp"]], space_cm=0.5)
+    signature_block(document, [data.signer_name, data.signer_title, service.name, "", "",
+                               "", text["stamp"]])
     return to_bytes(document)
 
 
