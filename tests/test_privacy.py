@@ -502,6 +502,8 @@ def test_the_export_holds_the_person_and_not_the_others(app, client, make, org, 
     assert [i["kind"] for i in person["interventions"]] == ["home_visit"]
     assert person["round_tables"][0]["attended"] is True
     assert [(a["number"], a["status"]) for a in person["agreements"]] == [(1, "signed")]
+    assert [(s["number"], s["sha256"]) for s in person["agreements"][0]["scans"]] == [
+        (1, hashlib.sha256(PDF).hexdigest()), (2, hashlib.sha256(PDF).hexdigest())]
     assert person["survey"][0]["useful"] == 4
     text = response.data.decode("utf-8")
     for word in ("Benali", "Karim", "07 00 00 00 01", "à bout", "aboie", "parle du chien",

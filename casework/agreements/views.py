@@ -284,10 +284,10 @@ def scan(reference, number):
             return show_page(case, agreement, form)
         else:
             flash(_("Scanned copy attached."), "success")
-            return redirect(url_for("agreements.edit", reference=reference) + "#scan")
+            return redirect(url_for("agreements.edit", reference=reference) + "#scans")
     elif form.errors:
         return show_page(case, agreement, form)
-    return redirect(url_for("agreements.edit", reference=reference) + "#scan")
+    return redirect(url_for("agreements.edit", reference=reference) + "#scans")
 
 
 @bp.route("/cases/<reference>/agreement/v<int:number>/scans/<int:scan_id>")

@@ -10,8 +10,8 @@ REFERRER_LETTER_LABELS = {"taken_up": _l("The case was taken up"),
                           "closed": _l("The case is closed, with its outcome")}
 PARTY_LETTER_LABELS = {"unreachable": _l("We could not reach you"),
                        "declined": _l("You declined mediation: the door stays open")}
-SIGNER_TITLE_LABELS = {"mediatrice": _l("Mediator (Médiatrice sociale)"),
-                       "mediateur": _l("Mediator (Médiateur social)"),
+SIGNER_TITLE_LABELS = {"mediatrice": _l("Social mediator, a woman (Médiatrice sociale)"),
+                       "mediateur": _l("Social mediator, a man (Médiateur social)"),
                        "manager": _l("Team manager (Responsable d’équipe)")}
 
 
