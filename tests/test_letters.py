@@ -269,3 +269,37 @@ def test_a_party_of_another_case_is_not_found(app, client, org, make, refs, worl
             Party.case_id == other.id)).scalar_one()
     assert client.get(f"/cases/{world['case'].reference}/letters/attestation/{stranger}"
                       ).status_code == 404
+
+
+def test_no_letter_once_the_case_is_anonymised(app, client, world):
+    case = world["case"]
+    close(app, case, "withdrawn")
+    with app.app_context():
+        db.session.get(Case, case.id).anonymised_at = clock.utcnow()
+        db.session.commit()
+    client.login("marc.manager")
+    assert client.get(f"/cases/{case.reference}/letters/referrer").status_code == 403
+    assert client.get(f"/cases/{case.reference}/letters/attestation/{world['first']}"
+                      ).status_code == 403
+
+
+def test_an_attestation_after_a_signed_agreement(app, client, world):
+    import hashlib
+
+    from casework.agreements.models import Agreement
+
+    case = world["case"]
+    with app.app_context():
+        db.session.add(Agreement(case_id=case.id, number=1, status="signed", language="fr",
+                                 document=b"PK", sha256=hashlib.sha256(b"PK").hexdigest(),
+                                 signed_on=clock.today() - timedelta(days=3),
+                                 created_by_id=db.session.get(Case, case.id).lead_mediator_id))
+        db.session.commit()
+    close(app, case, "agreement_respected")
+    client.login("mona.mediator")
+    url = f"/cases/{case.reference}/letters/attestation/{world['first']}"
+    text, _document = text_of(produce(client, url, {"signer_title": "mediateur"}, "fr"))
+    signed = clock.today() - timedelta(days=3)
+    assert "Un protocole d’accord a été signé par les parties le " \
+           f"{signed.day} mars 2026." in text
+    assert "Médiateur social" in text
