@@ -13,8 +13,8 @@ from babel.dates import format_date
 from docx.shared import Cm, Pt
 
 from ..core.documents import (BRAND, a4_page, city_of, document_properties, letterhead,
-                              long_date, new_document, page_footer, right_aligned,
-                              signature_block, to_bytes, window_address, word_safe)
+                              new_document, page_footer, right_aligned, signature_block,
+                              to_bytes, window_address, word_safe)
 
 NB, NNB = "\u00a0", "\u202f"  # before « : » and inside « » / before « ; ! ? »
 LANGUAGES = ("fr", "en")
@@ -263,8 +263,9 @@ TEXT = {
                                    "vous convient."),
         "declined": [
             ("Vous nous avez fait savoir que vous ne souhaitiez pas participer à une "
-             "médiation, et nous vous remercions de votre réponse. Nous respectons votre choix" + NB + ": la médiation repose sur le libre "
-             "accord de chacun, et personne n’est tenu d’y prendre part."),
+             "médiation, et nous vous remercions de votre réponse. Nous respectons votre "
+             "choix" + NB + ": la médiation repose sur le libre accord de chacun, et personne "
+             "n’est tenu d’y prendre part."),
             ("Si vous changez d’avis, ou si la situation évolue, notre porte reste ouverte. "
              "Il est possible, par exemple, de commencer par un simple entretien avec un "
              "médiateur, sans engagement."),
@@ -407,8 +408,8 @@ TEXT = {
         "unreachable_reply_open": "You can reach {name} on {phone}{email}, whenever suits you.",
         "declined": [
             ("You have let us know that you do not wish to take part in mediation, and we "
-             "thank you for your answer. We respect your choice: mediation rests on everyone’s free agreement, and "
-             "nobody has to take part."),
+             "thank you for your answer. We respect your choice: mediation rests on "
+             "everyone's free agreement, and nobody has to take part."),
             ("If you change your mind, or if things change, our door remains open. You could, "
              "for instance, start with a simple conversation with a mediator, with no "
              "commitment."),
