@@ -71,10 +71,21 @@ def test_the_first_of_the_month_reads_1er_in_french():
 
 
 def test_french_typography_in_the_letters():
-    body = text(d.party_letter(SERVICE, party("unreachable"), TODAY, NOW))
-    assert "pour le moment\u202f; vous pourrez" in body
-    assert "Objet\u00a0: proposition de médiation" in body
-    assert "'" not in body.replace("O'Brien", "")
+    """No-break space before « : », narrow no-break space before « ; ! ? », typographic
+    apostrophes, in every French document."""
+    bodies = [text(d.party_letter(SERVICE, party(kind), TODAY, NOW))
+              for kind in ("unreachable", "declined")]
+    bodies += [text(d.attestation(SERVICE, attestation(), TODAY, NOW))]
+    bodies += [text(d.referrer_letter(SERVICE, referrer(kind), TODAY, NOW))
+               for kind in ("taken_up", "closed")]
+    assert "pour le moment\u202f; vous pourrez" in bodies[0]
+    assert "Objet\u00a0: proposition de médiation" in bodies[0]
+    assert "neutres\u00a0: ils ne prennent" in bodies[0]
+    assert "de ce différend\u202f; autre partie" in bodies[2]
+    for body in bodies:
+        assert "'" not in body
+        assert not re.search(r"[^\u00a0]:", body.replace("https:", "")), body
+        assert not re.search(r"[^\u202f][;!?]", body), body
 
 
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),

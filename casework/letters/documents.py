@@ -188,7 +188,7 @@ TEXT = {
         "facts": f"Les faits, tels qu’ils ressortent du dossier{NB}:",
         "fact_referral": ("le {date}, le service de médiation a été saisi de ce "
                           "différend{others}."),
-        "fact_others": f"{NB}; {{label}}{NB}: {{names}}",
+        "fact_others": f"{NNB}; {{label}}{NB}: {{names}}",
         "others_label": ("autre partie invitée à la médiation", "autres parties invitées à la "
                          "médiation"),
         "fact_consent": {
@@ -253,7 +253,7 @@ TEXT = {
              "confidentielle, et vous êtes libre d’y participer ou non. Nos médiateurs sont "
              "neutres"),
         ],
-        "unreachable_neutral": f"{NNB}: ils ne prennent parti pour personne.",
+        "unreachable_neutral": f"{NB}: ils ne prennent parti pour personne.",
         "unreachable_reply": ("Vous pouvez joindre {name} au {phone}{email}, si possible "
                               "avant le {date}. Sans nouvelles de votre part, nous "
                               "considérerons que vous ne souhaitez pas donner suite pour le "
