@@ -111,6 +111,9 @@ def test_the_referrer_is_told_the_case_was_taken_up(app, client, org, world):
             AccessEntry.case_id == case.id)).all()
         assert ("read", "referrer_letter") in logged
         assert ("change", "referrer") not in logged
+    timeline = client.get(f"/cases/{case.reference}", headers={"Accept-Language": "en"}).text
+    assert "Letter produced" in timeline
+    assert "Letter to the referrer: case taken up" in timeline
 
 
 def test_the_closing_letter_gives_the_outcome_in_one_neutral_line(app, client, world):
