@@ -109,6 +109,7 @@ def register_blueprints(app):
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .casefile import bp as casefile_bp
+    from .letters.views import bp as letters_bp
     from .cases.views import bp as cases_bp
     from .meetings.views import bp as meetings_bp
     from .privacy.views import bp as privacy_bp
@@ -124,6 +125,7 @@ def register_blueprints(app):
     app.register_blueprint(meetings_bp)
     app.register_blueprint(activity_bp, url_prefix="/activities")
     app.register_blueprint(agreements_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(audit_bp)
     app.register_blueprint(privacy_bp)  # /privacy/… and /cases/<reference>/anonymise

@@ -50,6 +50,10 @@ GLOBAL_ACTIONS = {
 #   override_consent   schedule or hold a round table, or record an agreement as signed,
 #                      although a party's consent is not recorded as given, with a reason
 #                      kept on the timeline (its managers, while the case is open)
+#   write_letters      produce the case's letters and attestations (to the referrer, the
+#                      attestation of a mediation attempt, to a party): its mediators and
+#                      managers, open or closed (the closing letter and the attestation come
+#                      after the closure) — not once anonymised (the names are gone)
 # A closed case is read-only: nobody may change or assign it; a manager may reopen it.
 # Reading: a manager or mediator reads every case of their teams — unless the
 # organisation sets MEDIATORS_READ_OWN_CASES_ONLY, when a mediator (who is not also a
@@ -109,6 +113,8 @@ def can(user, action: str, case=None) -> bool:
         return not case.is_open and case.anonymised_at is None and manages(user, case)
     if action == "override_consent":
         return case.is_open and manages(user, case)
+    if action == "write_letters":
+        return case.anonymised_at is None and (manages(user, case) or works_on(user, case))
     raise ValueError(f"unknown case action {action!r}")
 
 

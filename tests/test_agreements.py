@@ -194,8 +194,10 @@ def test_scan_type_is_checked_from_the_content(app, client, org, case, clauses, 
                              headers={"Accept-Language": "en"})
     assert response.status_code == 200
     with app.app_context():
-        stored = db.session.execute(select(Agreement)).scalar_one()
-        assert (stored.scan == data) is accepted
+        from casework.agreements.models import AgreementScan
+
+        stored = db.session.execute(select(AgreementScan.data)).scalars().all()
+        assert (stored == [data]) is accepted
     if not accepted:
         assert "Only PDF, JPEG or PNG files are accepted." in response.text
     else:

@@ -14,6 +14,8 @@ READ, CHANGE, ASSIGN = "read", "change", "assign"
 HISTORY = "read_access_history"
 # Anonymising: only a closed case, by its managers; the world's case is open, so nobody.
 ANONYMISE = "anonymise"
+# The letters and attestations: the case's mediators and managers, open or closed.
+LETTERS = "write_letters"
 
 # Route (as a function of the case and its party), and what it needs.
 ROUTES = [
@@ -39,13 +41,16 @@ ROUTES = [
     # Who read and changed the case: its managers.
     ("/cases/{ref}/access-history", HISTORY),
     ("/cases/{ref}/anonymise", ANONYMISE),
+    ("/cases/{ref}/letters/referrer", LETTERS),
+    ("/cases/{ref}/letters/attestation/{party}", LETTERS),
+    ("/cases/{ref}/letters/party/{party}", LETTERS),
 ]
 
 # What each person may do on the case of team Nord assigned to mona.mediator.
 RIGHTS = {
     "alice.admin": set(),                      # admin: reads no case
-    "marc.manager": {READ, CHANGE, ASSIGN, HISTORY},  # manager of Nord
-    "mona.mediator": {READ, CHANGE},           # its mediator
+    "marc.manager": {READ, CHANGE, ASSIGN, HISTORY, LETTERS},  # manager of Nord
+    "mona.mediator": {READ, CHANGE, LETTERS},  # its mediator
     "nico.north": {READ},                      # another mediator of Nord
     "sam.south": set(),                        # a mediator of Sud
     "sue.south": set(),                        # the manager of Sud

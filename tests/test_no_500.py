@@ -180,7 +180,9 @@ def test_two_scan_uploads_at_the_same_moment_end_in_a_message(app, client, org, 
     assert response.status_code == 200
     assert "Someone else saved this agreement at the same moment" in response.text
     with app.app_context():
-        assert db.session.get(Agreement, agreement_id).scan is None
+        from casework.agreements.models import AgreementScan
+
+        assert db.session.execute(db.select(AgreementScan)).first() is None
 
 
 def test_an_intervention_saved_while_the_case_is_edited_is_told(app, client, org, make,

@@ -14,7 +14,7 @@ from docx import Document
 from sqlalchemy import func, select
 
 from casework.activity.models import FieldActivity
-from casework.agreements.models import Agreement, Commitment, FollowUp
+from casework.agreements.models import Agreement, AgreementScan, Commitment, FollowUp
 from casework.audit.models import AccessEntry
 from casework.auth.models import LoginFailure, User
 from casework.cases.models import Case, Party, PartnerReferral, SatisfactionAnswer, TimelineEvent
@@ -81,7 +81,6 @@ def add_case(app, make, org, *, status="closed", closed_days_ago=30, parties=Non
                                            {"name": "M. Karim Benali", "kind": "party"},
                                            {"name": mediator.full_name, "kind": "mediator"}],
                               document=DOCUMENT, sha256=hashlib.sha256(DOCUMENT).hexdigest(),
-                              scan=PDF, scan_type="application/pdf",
                               created_by_id=mediator.id,
                               commitments=[Commitment(party_id=first.id, position=0,
                                                       text="Hélène Dupont baisse le son."),
@@ -89,6 +88,12 @@ def add_case(app, make, org, *, status="closed", closed_days_ago=30, parties=Non
                                                       text="tenir le chien en laisse")])
         db.session.add_all([intervention, table, agreement])
         db.session.flush()
+        # Two scans of the signed copy: the first, then a replacement that says why.
+        db.session.add_all([AgreementScan(
+            agreement_id=agreement.id, number=number, data=PDF,
+            sha256=hashlib.sha256(PDF).hexdigest(), size=len(PDF),
+            content_type="application/pdf", reason=reason, uploaded_by_id=mediator.id)
+            for number, reason in ((1, ""), (2, "Mme Dupont a signé la page 2."))])
         db.session.add(FollowUp(case=case, agreement=agreement, due_on=clock.today(),
                                 note="Mme Dupont est contente.", done_at=clock.utcnow()))
         db.session.add(PartnerReferral(case_id=case.id, team_id=case.team_id,
@@ -204,8 +209,13 @@ def test_stored_documents_and_scans_are_deleted_but_the_fingerprint_stays(app, m
     anonymise(app, case_id)
     with app.app_context():
         agreement = db.session.execute(select(Agreement)).scalar_one()
-        assert agreement.document is None and agreement.scan is None
+        assert agreement.document is None
         assert agreement.sha256 == hashlib.sha256(DOCUMENT).hexdigest()
+        scans = db.session.execute(select(AgreementScan).order_by(AgreementScan.number)
+                                   ).scalars().all()
+        assert [(s.data, s.sha256, s.size) for s in scans] == [
+            (None, hashlib.sha256(PDF).hexdigest(), len(PDF))] * 2
+        assert [s.reason for s in scans] == ["", "—"]
         assert agreement.status == "signed"
         assert [s["name"] for s in agreement.signatories] == [
             "#1", "#2", org["mediator"].full_name]
@@ -492,6 +502,8 @@ def test_the_export_holds_the_person_and_not_the_others(app, client, make, org, 
     assert [i["kind"] for i in person["interventions"]] == ["home_visit"]
     assert person["round_tables"][0]["attended"] is True
     assert [(a["number"], a["status"]) for a in person["agreements"]] == [(1, "signed")]
+    assert [(s["number"], s["sha256"]) for s in person["agreements"][0]["scans"]] == [
+        (1, hashlib.sha256(PDF).hexdigest()), (2, hashlib.sha256(PDF).hexdigest())]
     assert person["survey"][0]["useful"] == 4
     text = response.data.decode("utf-8")
     for word in ("Benali", "Karim", "07 00 00 00 01", "à bout", "aboie", "parle du chien",

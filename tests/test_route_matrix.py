@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from casework.agreements.models import Agreement, Commitment, FollowUp
+from casework.agreements.models import Agreement, AgreementScan, Commitment, FollowUp
 from casework.extensions import db
 from casework.reference.models import MeetingPlace, Partner, ReferenceItem
 from casework.core import clock
@@ -101,6 +101,7 @@ AGREEMENT_ROUTES = {
     "/cases/<reference>/agreement.docx": READ,
     "/cases/<reference>/agreement/v<int:number>.docx": READ,
     "/cases/<reference>/agreement/v<int:number>/scan": READ,
+    "/cases/<reference>/agreement/v<int:number>/scans/<int:scan_id>": READ,
     "/cases/<reference>/agreement/start": CHANGE,
     "/cases/<reference>/agreement/sign": CHANGE,
     "/cases/<reference>/follow-up": CHANGE,
@@ -121,10 +122,14 @@ def world(app, make, org, refs):
         document = b"PK frozen bytes"
         agreement = Agreement(case_id=case.id, number=1, status="signed", language="fr",
                               document=document, sha256=hashlib.sha256(document).hexdigest(),
-                              scan=PDF, scan_type="application/pdf",
                               created_by_id=org["mediator"].id,
                               commitments=[Commitment(text="saluer ses voisins", position=0)])
         db.session.add(agreement)
+        db.session.flush()
+        scan = AgreementScan(agreement_id=agreement.id, number=1, data=PDF,
+                             sha256=hashlib.sha256(PDF).hexdigest(), size=len(PDF),
+                             content_type="application/pdf", uploaded_by_id=org["mediator"].id)
+        db.session.add(scan)
         db.session.add(FollowUp(case_id=case.id, agreement=agreement, due_on=clock.today()))
         from casework.agreements.models import ClauseTemplate
 
@@ -149,6 +154,7 @@ def world(app, make, org, refs):
             "chart": "outcomes",
             "referral_id": referral.id,
             "activity_id": activity.id,
+            "scan_id": scan.id,
         }
     return values
 

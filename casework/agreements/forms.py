@@ -95,6 +95,11 @@ class SignForm(Form):
 
 class ScanForm(Form):
     scan = FileField(_l("Scanned signed copy (PDF, JPEG or PNG, 10 MB at most)"))
+    # Needed when a scan is already attached (the operation says so next to the field).
+    reason = TextAreaField(_l("Why does this scan replace the current one?"),
+                           filters=[strip], validators=[Length(max=500)],
+                           description=_l("For example: a page was missing, the copy was "
+                                          "unreadable."))
 
 
 RESULT_CHOICES = [("kept", _l("Kept")), ("partly_kept", _l("Partly kept")),

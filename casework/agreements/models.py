@@ -10,6 +10,7 @@ from ..cases.models import Case, Party
 from ..extensions import db
 from ..core.clock import utcnow
 from ..core.columns import UTCDateTime
+from ..auth.models import User
 from ..reference.models import ReferenceItem
 
 AGREEMENT_STATUSES = ("draft", "signed", "superseded")
@@ -71,8 +72,6 @@ class Agreement(db.Model):
     signatories: Mapped[list] = mapped_column(db.JSON, default=list)
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    scan: Mapped[bytes | None] = mapped_column(LargeBinary)
-    scan_type: Mapped[str] = mapped_column(String(40), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     signed_at = mapped_column(UTCDateTime, nullable=True)
@@ -140,3 +139,40 @@ class FollowUpResult(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     commitment: Mapped[Commitment] = relationship()
+
+
+
+class AgreementScan(db.Model):
+    """A scanned copy of a signed version, as uploaded. Every upload is kept, never
+    changed; the newest one of a version is its current scan, and a replacement says why.
+    The retention run deletes the bytes (``data``) but keeps the SHA-256, the size and
+    who uploaded it when."""
+
+    __tablename__ = "agreement_scans"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "number", name="uq_agreement_scans_agreement_number"),
+        CheckConstraint("number = 1 OR length(reason) > 0", name="replacement_has_reason"),
+        CheckConstraint("content_type IN ('application/pdf', 'image/png', 'image/jpeg')",
+                        name="content_type_known"),
+        CheckConstraint("size > 0", name="size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    # 1 for the first upload of the version, 2 for its first replacement…
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Empty for the scans recorded before uploads were kept one by one (migration 0011).
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def __repr__(self):
+        return f"<AgreementScan {self.id} of agreement {self.agreement_id}>"

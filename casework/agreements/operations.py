@@ -1,4 +1,4 @@
-"""Agreement operations: draft, edit, sign and freeze, attach the scan, amend, follow up.
+"""Agreement operations: draft, edit, sign and freeze, amend, follow up (the scans: scans.py).
 Each checks the rules, writes, and appends to the case's timeline."""
 import hashlib
 import logging
@@ -22,11 +22,6 @@ from ..permissions import denied
 from .models import Agreement, ClauseTemplate, Commitment, FollowUp, FollowUpResult
 
 log = logging.getLogger(__name__)
-
-SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png",
-              b"\xff\xd8\xff": "image/jpeg"}
-SCAN_MAX_BYTES = 10 * 1024 * 1024
-
 
 def current_agreement(case):
     """The newest version of the case's agreement, or None."""
@@ -144,32 +139,6 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
     log.info("agreement v%s of case %s signed, sha256 %s", agreement.number, case.reference,
              agreement.sha256[:12])
     return agreement
-
-
-def scan_type(data: bytes):
-    """The type of a scanned copy, read from its first bytes (never from its name)."""
-    for magic, mimetype in SCAN_TYPES.items():
-        if data.startswith(magic):
-            return mimetype
-    return None
-
-
-def attach_scan(actor, agreement, data: bytes):
-    case = agreement.case
-    denied(actor, "change", case)
-    if agreement.status == "draft":
-        raise OperationError(_l("Attach the scan once the agreement is signed."),
-                             field="scan")
-    if not data:
-        raise OperationError(_l("Choose a file."), field="scan")
-    if len(data) > SCAN_MAX_BYTES:
-        raise OperationError(_l("The file is larger than 10 MB."), field="scan")
-    mimetype = scan_type(data)
-    if mimetype is None:
-        raise OperationError(_l("Only PDF, JPEG or PNG files are accepted."), field="scan")
-    agreement.scan, agreement.scan_type = data, mimetype
-    record_event(case, actor, "scan_attached", [("agreement_version", None, agreement.number)])
-    commit(db.session)
 
 
 def due_follow_up(case):

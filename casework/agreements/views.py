@@ -22,10 +22,10 @@ from ..permissions import can, requires
 from ..reference.models import CATEGORY, ReferenceItem
 from ..web.formatting import address
 from . import document as agreement_document
-from . import operations
+from . import operations, scans
 from .forms import (ClauseForm, ScanForm, SignForm, agreement_form, commitment_lines,
                     follow_up_form)
-from .models import Agreement, ClauseTemplate
+from .models import Agreement, AgreementScan, ClauseTemplate
 
 bp = Blueprint("agreements", __name__)
 # The document's words, for the preview (globals: imported macros see them too).
@@ -116,11 +116,7 @@ def edit(reference):
             return redirect(url_for("agreements.start", reference=reference))
         abort(404)
     if agreement.status != "draft" or not can(current_user, "change", case):
-        return render_template("agreements/show.html", case=case, agreement=agreement,
-                               versions=operations.all_versions(case),
-                               scan_form=ScanForm(), may_change=can(current_user, "change",
-                                                                    case),
-                               preview=document_data(agreement))
+        return show_page(case, agreement, ScanForm())
     clauses = offered_clauses(case)
     form = agreement_form(case.parties, clauses)
     if request.method == "GET":
@@ -236,35 +232,73 @@ def sign(reference):
                            lacking=lacking(case.parties))
 
 
-@bp.route("/cases/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])
-def scan(reference, number):
-    case = get_case_or_404(reference, "read" if request.method == "GET" else "change",
-                           options=CASE_PAGE_OPTIONS)
+def show_page(case, agreement, scan_form):
+    """The page of a signed version (or of a draft, to those who may not change it), with
+    the scans of every version and the form to attach one."""
+    versions = operations.all_versions(case)
+    return render_template("agreements/show.html", case=case, agreement=agreement,
+                           versions=versions, scan_form=scan_form,
+                           scans=scans.scans_by_version(versions),
+                           may_change=can(current_user, "change", case),
+                           preview=document_data(agreement))
+
+
+def _version_or_404(case, number):
     agreement = db.session.execute(select(Agreement).where(
         Agreement.case_id == case.id, Agreement.number == number)).scalar_one_or_none()
     if agreement is None:
         abort(404)
+    return agreement
+
+
+def scan_response(case, agreement, scan):
+    if scan is None or scan.data is None:
+        abort(404)
+    filename = (f"protocole-signe-{case.reference}-v{agreement.number}-{scan.number}."
+                f"{scans.EXTENSIONS[scan.content_type]}")
+    return Response(scan.data, mimetype=scan.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/cases/<reference>/agreement/v<int:number>/scan", methods=["GET", "POST"])
+def scan(reference, number):
+    """GET: the version's current scan. POST: attach a scan (a replacement says why)."""
+    case = get_case_or_404(reference, "read" if request.method == "GET" else "change",
+                           options=CASE_PAGE_OPTIONS)
+    agreement = _version_or_404(case, number)
     if request.method == "GET":
-        if not agreement.scan:
-            abort(404)
-        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-        filename = f"protocole-signe-{case.reference}-v{number}.{extension[agreement.scan_type]}"
-        return Response(agreement.scan, mimetype=agreement.scan_type, headers={
-            "Content-Disposition": f'attachment; filename="{filename}"'})
+        return scan_response(case, agreement, scans.current_scan(agreement))
     form = ScanForm()
     if form.validate_on_submit():
         upload = form.scan.data
-        data = upload.read(operations.SCAN_MAX_BYTES + 1) if upload else b""
+        data = upload.read(scans.SCAN_MAX_BYTES + 1) if upload else b""
         try:
-            operations.attach_scan(current_user, agreement, data)
+            scans.attach_scan(current_user, agreement, data, form.reason.data)
         except EditConflict:
+            db.session.rollback()
             flash(_("Someone else saved this agreement at the same moment: check the page, "
                     "then send the file again."), "warning")
         except OperationError as error:
-            flash(error.message, "danger")
+            db.session.rollback()
+            error.show_on(form)
+            return show_page(case, agreement, form)
         else:
             flash(_("Scanned copy attached."), "success")
-    return redirect(url_for("agreements.edit", reference=reference) + "#scan")
+            return redirect(url_for("agreements.edit", reference=reference) + "#scans")
+    elif form.errors:
+        return show_page(case, agreement, form)
+    return redirect(url_for("agreements.edit", reference=reference) + "#scans")
+
+
+@bp.route("/cases/<reference>/agreement/v<int:number>/scans/<int:scan_id>")
+def scan_file(reference, number, scan_id):
+    """Any stored scan of a version, the current one or one it replaced."""
+    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    agreement = _version_or_404(case, number)
+    scan = db.session.get(AgreementScan, scan_id)
+    if scan is None or scan.agreement_id != agreement.id:
+        abort(404)
+    return scan_response(case, agreement, scan)
 
 
 @bp.route("/cases/<reference>/follow-up", methods=["GET", "POST"])

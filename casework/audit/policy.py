@@ -38,6 +38,7 @@ READS = {
     "agreements.download": ("read", "agreement_document"),
     "agreements.download_version": ("read", "agreement_version"),
     "agreements.scan": ("read", "agreement_scan"),
+    "agreements.scan_file": ("read", "agreement_scan"),
     # Files of many rows.
     "reports.interventions_csv": ("export", "interventions_csv"),
     "reports.figures_xlsx": ("export", "figures_xlsx"),
@@ -57,6 +58,12 @@ RECORDED_BY_VIEW = {
     "privacy.people_export": "a person's data export, recorded by the view",
     "privacy.people_erase": "an erasure, recorded by the operation",
     "privacy.anonymise_by_reference": "an anonymisation, recorded by the operation",
+    "letters.referrer": "the form reads the case; the letter produced (a POST) is recorded "
+                        "by the view as a read of the document",
+    "letters.attestation": "the form reads the case; the attestation produced (a POST) is "
+                           "recorded by the view as a read of the document",
+    "letters.party": "the form reads the case; the letter produced (a POST) is recorded by "
+                     "the view as a read of the document",
 }
 
 NOT_RECORDED = {
@@ -114,8 +121,11 @@ NOT_RECORDED = {
 }
 
 # POST routes whose writes are not a "change" of the log's sense: the login's own records
-# (sessions, failures), the interface language.
-CHANGES_RECORDED_BY_VIEW = {"auth.login", "auth.logout", "main.set_language"}
+# (sessions, failures), the interface language, the letters produced.
+# Producing a letter adds only its "letter produced" event to the timeline: the view's
+# entry (the document read) stands for it.
+CHANGES_RECORDED_BY_VIEW = {"auth.login", "auth.logout", "main.set_language",
+                            "letters.referrer", "letters.attestation", "letters.party"}
 
 # The objects a change is about, by route (the route's name otherwise).
 CHANGE_OBJECTS = {
@@ -150,7 +160,7 @@ CHANGE_OBJECTS = {
 # The URL's parts that say which object of the case (never a resident's data).
 TARGET_ARGUMENTS = ("table_id", "party_id", "intervention_id", "number", "referral_id",
                     "activity_id", "year", "user_id", "team_id", "item_id", "partner_id",
-                    "place_id", "clause_id")
+                    "place_id", "clause_id", "scan_id")
 
 
 def target_of(view_args) -> str:

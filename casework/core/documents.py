@@ -107,3 +107,98 @@ def word_safe(value):
         return dataclasses.replace(value, **{f.name: word_safe(getattr(value, f.name))
                                              for f in dataclasses.fields(value)})
     return value
+
+
+# — Letters: what every letter shares (the letterhead, the window-envelope address, the
+# date line, the signature, the document's properties) ——————————————————————————————
+
+LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def letterhead(section, name: str, details: str):
+    """The organisation's name and its address · phone · e-mail in the page header."""
+    header = section.header.paragraphs[0]
+    run = header.add_run(name)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(13), BRAND
+    header.add_run(f"\n{details}").font.size = Pt(9)
+    return header
+
+
+def window_address(document, name: str, lines):
+    """The addressee where a window envelope (DL, window on the right) shows it."""
+    block = document.add_paragraph()
+    block.paragraph_format.left_indent = Cm(9.5)
+    block.paragraph_format.space_before = Cm(2.2)
+    block.paragraph_format.space_after = Cm(1.5)
+    block.add_run(name).bold = True
+    for line in lines:
+        block.add_run("\n" + line)
+    return block
+
+
+def right_aligned(document, text: str):
+    paragraph = document.add_paragraph(text)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return paragraph
+
+
+def signature_block(document, lines):
+    """The signer's lines (the first in bold), together on the right half of the page."""
+    block = document.add_paragraph()
+    block.paragraph_format.left_indent = Cm(9.5)
+    block.paragraph_format.keep_together = True
+    block.paragraph_format.keep_with_next = True
+    for index, line in enumerate(lines):
+        block.add_run(("\n" if index else "") + line).bold = index == 0
+    return block
+
+
+def city_of(address: str) -> str:
+    """« Lyon » from « 10 rue de la République, 69001 Lyon »."""
+    return address.split(",")[-1].strip().lstrip("0123456789 ") if address else ""
+
+
+def document_properties(document, *, title: str, author: str, language: str, created):
+    """The properties Word shows: the title, the organisation as author, the language
+    (fr-FR, en-GB) and the real moment it was made (not python-docx's 2013 default)."""
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = title, author, author
+    properties.language = LANGUAGE_TAGS.get(language, language)
+    properties.created = properties.modified = created
+    properties.revision = 1
+
+
+def to_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+HONORIFICS = {"fr": {"mme": "Mme", "m": "M."}, "en": {"mme": "Mrs", "m": "Mr"}}
+
+
+def civil_name(civility: str, first_name: str, last_name: str, language: str) -> str:
+    """« Mme Hélène Dupont » / "Mrs Hélène Dupont"; no civility when none is known."""
+    honorific = HONORIFICS.get(language, HONORIFICS["fr"]).get(civility or "", "")
+    return " ".join(x for x in (honorific, first_name, last_name) if x)
+
+
+def postal_floor(floor: str) -> str:
+    """A floor as a French address writes it: « 3ᵉ étage », « 1er étage »,
+    « rez-de-chaussée »; anything else as typed."""
+    floor = (floor or "").strip()
+    if not floor.isdigit():
+        return floor
+    number = int(floor)
+    return "rez-de-chaussée" if number == 0 else ("1er\u00a0étage" if number == 1
+                                                  else f"{number}\u1d49\u00a0étage")
+
+
+def postal_lines(place) -> list:
+    """The postal lines of anything with a street, building, staircase, floor, postcode and
+    city (a party, a case): building details first, as French addresses are written."""
+    details = ", ".join(x for x in (place.building,
+                                    f"esc. {place.staircase}" if place.staircase else "",
+                                    postal_floor(place.floor)) if x)
+    return [line for line in (details, place.street,
+                              f"{place.postcode} {place.city}".strip()) if line]

@@ -22,7 +22,8 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, or_, select, update
 
 from ..activity.models import FieldActivity
-from ..agreements.models import Agreement, Commitment, FollowUp, FollowUpResult
+from ..agreements.models import (Agreement, AgreementScan, Commitment, FollowUp,
+                                 FollowUpResult)
 from ..audit import operations as audit
 from ..audit.models import AccessEntry
 from ..auth.models import LoginFailure
@@ -60,7 +61,7 @@ KEPT_FIELDS = frozenset({
     "intervention_of", "duration_minutes", "mediators_present", "notes", "at", "starts_at",
     "round_table_status", "round_table_outcome", "agreement_version", "follow_up_on", "kept",
     "partly_kept", "not_kept", "partner", "referral_reason", "referral_stage", "referred_on",
-    "taken_up", "taken_up_on",
+    "taken_up", "taken_up_on", "scan", "sha256", "letter",
 })
 # A party's own fields, as the timeline names them: blanked when that person is erased.
 PERSON_FIELDS = frozenset({
@@ -272,11 +273,13 @@ def _party_signatory(name, pattern, names):
 
 
 def _forget_documents(agreement):
-    """The stored document and scan go; the signed version's SHA-256 stays (the database
-    allows it: see migration 0008)."""
+    """The stored document and every scan's bytes go; the signed version's SHA-256 stays
+    (the database allows it: see migration 0008), and so do each scan's SHA-256, size,
+    type, uploader and date (migration 0011); a replacement's reason is blanked."""
     agreement.document = None
-    agreement.scan = None
-    agreement.scan_type = ""
+    db.session.execute(update(AgreementScan).where(
+        AgreementScan.agreement_id == agreement.id).values(
+        data=None, reason=sql_case((AgreementScan.number == 1, ""), else_=BLANK)))
 
 
 def anonymise_by_reference(reference, *, user, reason, note="") -> Case:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..agreements.models import Agreement
+from ..agreements.models import Agreement, AgreementScan
 from ..cases.models import Case, Party, SatisfactionAnswer
 from ..core.text import fold, key
 from ..extensions import db
@@ -114,6 +114,11 @@ def gather(parties) -> list[PersonRecord]:
             Agreement.case_id.in_({p.case_id for p in parties})).order_by(Agreement.number)
             ).scalars():
         versions.setdefault(agreement.case_id, []).append(agreement)
+    scans = {}
+    for scan in db.session.execute(select(AgreementScan).where(AgreementScan.agreement_id.in_(
+            {a.id for found in versions.values() for a in found}))
+            .order_by(AgreementScan.number)).scalars():
+        scans.setdefault(scan.agreement_id, []).append(scan)
     answers = {}
     for answer in db.session.execute(select(SatisfactionAnswer).where(
             SatisfactionAnswer.party_id.in_(ids)).order_by(SatisfactionAnswer.id)).scalars():
@@ -138,7 +143,11 @@ def gather(parties) -> list[PersonRecord]:
                            "invited": i in invited.get(party.id, ()),
                            "attended": i in attended.get(party.id, ())} for i in seen],
             agreements=[{"number": a.number, "status": a.status, "language": a.language,
-                         "signed_on": a.signed_on, "created_at": a.created_at}
+                         "signed_on": a.signed_on, "created_at": a.created_at,
+                         # The scanned signed copies: when, and their fingerprint.
+                         "scans": [{"number": scan.number, "uploaded_at": scan.uploaded_at,
+                                    "sha256": scan.sha256, "kept": scan.data is not None}
+                                   for scan in scans.get(a.id, [])]}
                         for a in versions.get(case.id, [])],
             survey=[{"answered_on": a.answered_on, "useful": a.useful,
                      "satisfied": a.satisfied, "recommend": a.recommend}

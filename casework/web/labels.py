@@ -180,6 +180,8 @@ EVENT_LABELS = {
     "agreement_amended": _l("Amendment started"),
     "agreement_signed": _l("Agreement signed"),
     "scan_attached": _l("Signed scan attached"),
+    "scan_replaced": _l("Signed scan replaced"),
+    "letter_produced": _l("Letter produced"),
     "follow_up_recorded": _l("Follow-up recorded"),
     "referral_added": _l("Referred to a partner"),
     "take_up_recorded": _l("Take-up of a referral checked"),
@@ -247,6 +249,9 @@ FIELD_LABELS = {
     "letter_kind": _l("Letter"),
     "agreement_version": _l("Agreement version"),
     "follow_up_on": _l("Follow-up on"),
+    "scan": _l("Scan"),
+    "sha256": "SHA-256",
+    "letter": _l("Letter"),
     "kept": _l("Kept"),
     "partly_kept": _l("Partly kept"),
     "not_kept": _l("Not kept"),
@@ -305,7 +310,17 @@ SURVEY_SCALE_LABELS = {
 }
 
 # Which mapping names the values of a field, on the timeline.
+# The letters and attestations a case's page produces (letters/).
+LETTER_LABELS = {
+    "referrer_taken_up": _l("Letter to the referrer: case taken up"),
+    "referrer_closed": _l("Letter to the referrer: case closed"),
+    "attestation": _l("Attestation of a mediation attempt"),
+    "party_unreachable": _l("Letter to a party who could not be reached"),
+    "party_declined": _l("Letter to a party who declined"),
+}
+
 VALUE_LABELS = {
+    "letter": LETTER_LABELS,
     "status": STATUS_LABELS,
     "outcome": OUTCOME_LABELS,
     "urgency": URGENCY_LABELS,
@@ -349,6 +364,9 @@ ACCESS_OBJECT_LABELS = {
     "agreement_document": _l("Agreement document"),
     "agreement_version": _l("Agreement version"),
     "agreement_scan": _l("Signed scan"),
+    "referrer_letter": _l("Letter to the referrer"),
+    "attestation": _l("Attestation of a mediation attempt"),
+    "party_letter": _l("Letter to a party"),
     "interventions_csv": _l("Interventions (CSV)"),
     "figures_xlsx": _l("Figures (XLSX)"),
     "annual_report": _l("Annual report"),
@@ -392,4 +410,5 @@ ACCESS_TARGET_LABELS = {
     "place": _l("place"),
     "clause_template": _l("clause"),
     "clause": _l("clause"),
+    "scan": _l("scan"),
 }
