@@ -275,6 +275,8 @@ def _forget_documents(agreement):
     """The stored document and scan go; the signed version's SHA-256 stays (the database
     allows it: see migration 0008)."""
     agreement.document = None
+    # The signing copy and the data frozen with it name the parties too.
+    agreement.signing_copy = agreement.snapshot = None
     agreement.scan = None
     agreement.scan_type = ""
 
