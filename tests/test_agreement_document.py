@@ -43,7 +43,7 @@ def test_every_party_and_commitment_under_the_right_party():
     assert "Mme Hélène Dupont" in text and "M. Karim Benali" in text
     first = lines.index("Mme Hélène Dupont s’engage à\u00a0:")
     second = lines.index("M. Karim Benali s’engage à\u00a0:")
-    joint = lines.index("Engagements communs")
+    joint = lines.index("Les parties s’engagent ensemble à\u00a0:")
     assert lines[first + 1:second] == ["1.\tne pas faire de bruit après 22 h",
                                        "2.\tprévenir ses voisins avant une fête"]
     # Numbering restarts for each party.

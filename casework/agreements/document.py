@@ -107,8 +107,8 @@ TEXT = {
                      "({organisation}), librement et volontairement, afin de rechercher "
                      "ensemble une solution concernant leurs relations de voisinage{about}."),
         "about": ", notamment au sujet {subject}",
-        "amendment_preamble": ("Les parties ont signé{amends}{reference_phrase} un protocole "
-                               "d’accord. Réunies de nouveau{when}{where}, {with_mediators} "
+        "amendment_preamble": ("Les parties ont signé{amends} un protocole d’accord"
+                               "{reference_phrase}. Réunies de nouveau{when}{where}, {with_mediators} "
                                "({organisation}), elles conviennent librement de le modifier "
                                "comme suit."),
         "amends": " le {date}",
@@ -118,7 +118,7 @@ TEXT = {
         "commitments_title": "Engagements",
         "party_commits": "{name} s’engage à\u00a0:",
         "joint_title": "Engagements communs",
-        "joint": "Les parties s’engagent à\u00a0:",
+        "joint": "Les parties s’engagent ensemble à\u00a0:",
         "changes_title": "Modifications",
         "added": "Engagements ajoutés",
         "changed": "Engagements modifiés",
@@ -147,6 +147,9 @@ TEXT = {
         "nature_title": "Portée du protocole",
         "nature": ("Le présent protocole traduit l’engagement moral des parties. Il ne "
                    "constitue pas une décision de justice."),
+        "nature_amendment": ("Le présent avenant, comme le protocole qu’il modifie, traduit "
+                             "l’engagement moral des parties. Il ne constitue pas une "
+                             "décision de justice."),
         "signatures_title": "Signatures",
         "made_at": "Fait {place}, le {date}, en autant d’exemplaires originaux que de "
                    "parties.",
@@ -193,7 +196,7 @@ TEXT = {
         "commitments_title": "Commitments",
         "party_commits": "{name} agrees to:",
         "joint_title": "Joint commitments",
-        "joint": "The parties agree to:",
+        "joint": "The parties jointly agree to:",
         "changes_title": "Changes",
         "added": "Commitments added",
         "changed": "Commitments changed",
@@ -221,8 +224,11 @@ TEXT = {
         "nature_title": "Nature of this agreement",
         "nature": ("This agreement records the parties’ commitment to each other in good "
                    "faith. It is not a court decision."),
+        "nature_amendment": ("This amendment, like the agreement it amends, records the "
+                             "parties’ commitment to each other in good faith. It is not a "
+                             "court decision."),
         "signatures_title": "Signatures",
-        "made_at": "Signed {place} on {date}, in as many originals as there are parties.",
+        "made_at": "Signed in {town} on {date}, in as many originals as there are parties.",
         "made_at_blank": "Signed at ____________________ on ____________________, in as many "
                          "originals as there are parties.",
         "read": "Handwritten “Read and approved”, and signature",
@@ -395,12 +401,14 @@ def sentences(data):
     follow_up = text["follow_up"].format(mediators_subject=subject,
                                          date=long_date(data.follow_up_on, lang)) \
         if data.follow_up_on else text["follow_up_undated"].format(mediators_subject=subject)
+    town = data.signed_place or data.meeting_place
     made_at = text["made_at"].format(
-        place=typeset(at_place(data.signed_place or data.meeting_place, lang), lang),
+        place=typeset(at_place(town, lang), lang), town=town,
         date=long_date(data.signed_on, lang)) if data.signed_on else text["made_at_blank"]
     amends_date = date_of(data.amends_on, lang) if data.amends_on else ""
     return {
         "title": title, "preamble": preamble, "follow_up": follow_up, "made_at": made_at,
+        "nature": text["nature_amendment" if data.version_number > 1 else "nature"],
         "mediators": text["mediators"][key], "breach": text["breach"].format(
             to_mediators=text["to_mediators"][key]),
         "footer": footer_label(data, text),
@@ -601,20 +609,18 @@ def build(data: AgreementData) -> bytes:
         for block in data.account.strip().split("\n\n"):
             document.add_paragraph(block.strip())
 
+    for key in ("nature", "confidentiality", "follow_up", "breach"):
+        _heading(document, text[f"{key}_title"])
+        document.add_paragraph(said[key] if key in said else text[key])
+
     if data.version_number > 1 and data.changes is not None:
         _changes(document, data, text, said)
     else:
         _commitments(document, data, text)
 
-    # From the last commitment to the signatures, everything keeps together: a page never
-    # holds signatures alone.
-    for paragraph in document.paragraphs[-2:]:
-        _keep(paragraph)
-    _keep(_heading(document, text["follow_up_title"]))
-    _keep(document.add_paragraph(said["follow_up"]))
-    for key in ("breach", "confidentiality", "nature"):
-        _keep(_heading(document, text[f"{key}_title"]))
-        _keep(document.add_paragraph(said[key] if key in said else text[key]))
+    # From the last commitments to the signatures, everything keeps together (a short
+    # chain, which Word and LibreOffice both honour): a page never holds signatures alone.
+    _keep(document.paragraphs[-1])
     _keep(_heading(document, text["signatures_title"]))
     _keep(document.add_paragraph(said["made_at"]))
     _signatures(document, said["signatories"], text)
@@ -633,8 +639,7 @@ def _commitments(document, data, text):
         for number, commitment in enumerate(party.commitments, start=1):
             _numbered(document, number, commitment)
     if data.joint_commitments:
-        _heading(document, text["joint_title"], level=2)
-        _keep(document.add_paragraph(text["joint"]))
+        _heading(document, text["joint"], level=2)
         for number, commitment in enumerate(data.joint_commitments, start=1):
             _numbered(document, number, commitment)
 
