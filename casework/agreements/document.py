@@ -349,9 +349,15 @@ def signatory_rows(data, text):
             + [(m.name, text["mediator"][m.title or ""]) for m in data.mediators])
 
 
+_ORDINAL = re.compile(r"\b(\d+)(?:e|è|ème|eme)(?=\s|$|,)")
+
+
 def typeset(value, language):
-    """What a user typed, with the language's typography."""
-    return (french if language == "fr" else english)(value or "")
+    """What a user typed, with the language's typography (French: ’, « », no-break
+    spaces, « 2ᵉ étage »)."""
+    if language == "fr":
+        return french(_ORDINAL.sub("\\1ᵉ", value or ""))
+    return english(value or "")
 
 
 def date_of(value, language):
@@ -486,7 +492,7 @@ def _normalise(data):
     mediators = [m if isinstance(m, Mediator) else Mediator(str(m)) for m in data.mediators]
     lang = data.language if data.language in TEXT else "fr"
     fix = (lambda value: typeset(value, lang))
-    parties = [PartyBlock(p.name, p.address, [fix(c) for c in p.commitments])
+    parties = [PartyBlock(p.name, fix(p.address), [fix(c) for c in p.commitments])
                for p in data.parties]
     changes = data.changes
     if changes is not None:
