@@ -268,7 +268,7 @@ def neutral_subject(codes, language):
 
 # Words that take sides: the draft page warns (it does not refuse). Stems, folded.
 PARTIAL_WORDS = (
-    "plainte", "plaindre", "plaignant", "coupable", "culpabilit", "harcel", "victime",
+    "plaint", "plaindre", "plaign", "coupable", "culpabilit", "harcel", "victime",
     "agresseur", "agress", "faute", "fautif", "tort", "accus", "menac", "insult", "injur",
     "responsable", "complain", "guilt", "harass", "victim", "aggressor", "attacker",
     "fault", "blame", "accuse", "threat", "abuse", "bully",

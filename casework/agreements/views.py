@@ -218,7 +218,7 @@ def edit(reference):
         except OperationError as error:
             error.show_on(form)
         else:
-            flash(_("Draft saved. Check the preview, then print it for signature."),
+            flash(_("Draft saved. Check the preview, then prepare the signing copy."),
                   "success")
             return redirect(url_for("agreements.edit", reference=reference) + "#preview")
     return render_template("agreements/edit.html", case=case, agreement=agreement, form=form,
