@@ -246,7 +246,7 @@ TEXT = {
 NEUTRAL_SUBJECTS = {
     "noise": ("du bruit", "noise"),
     "odours": ("des odeurs", "smells"),
-    "animals": ("des animaux", "pets and animals"),
+    "animals": ("des animaux", "pets"),
     "children": ("des jeux des enfants", "children’s play"),
     "parking": ("du stationnement", "parking"),
     "shared_areas": ("de l’usage des parties communes", "the use of shared areas"),
@@ -259,7 +259,7 @@ NEUTRAL_SUBJECTS = {
 
 
 def neutral_subject(codes, language):
-    """« du bruit et des animaux » / "noise and pets and animals" from category codes;
+    """« du bruit et des animaux » / "noise and pets" from category codes;
     "" (the generic wording alone) for categories with no neutral phrase (« autre »)."""
     index = 1 if language == "en" else 0
     phrases = [NEUTRAL_SUBJECTS[code][index] for code in codes if code in NEUTRAL_SUBJECTS]
@@ -271,7 +271,7 @@ PARTIAL_WORDS = (
     "plaint", "plaindre", "plaign", "coupable", "culpabilit", "harcel", "victime",
     "agresseur", "agress", "faute", "fautif", "tort", "accus", "menac", "insult", "injur",
     "responsable", "complain", "guilt", "harass", "victim", "aggressor", "attacker",
-    "fault", "blame", "accuse", "threat", "abuse", "bully",
+    "fault", "blame", "threat", "abus", "bully",
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
