@@ -573,6 +573,7 @@ def build(data: AgreementData) -> bytes:
         run = mark.add_run(text["draft_note"])
         run.bold, run.font.size, run.font.color.rgb = True, Pt(10), DRAFT_RED
 
+    section.header.paragraphs[-1].paragraph_format.space_after = Pt(10)
     page_footer(section, said["footer"], text["page"])
     initials = section.footer.paragraphs[0].insert_paragraph_before()
     initials.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -303,7 +303,8 @@ def prepare(reference):
             return redirect(url_for("agreements.sign", reference=reference))
     data = document_data(agreement, signing=True)
     return render_template("agreements/prepare.html", case=case, agreement=agreement,
-                           form=form, signatories=data.signatories)
+                           form=form, signatories=data.signatories,
+                           lacking=lacking(case.parties))
 
 
 @bp.route("/cases/<reference>/agreement/signing-copy.docx")
