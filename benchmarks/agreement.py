@@ -26,7 +26,7 @@ def sample():
         organisation_address="10 rue de la République, 69001 Lyon",
         organisation_phone="04 78 00 00 00", reference="2026-0042", language="fr",
         meeting_date=date(2026, 3, 3), meeting_place="Centre social Mermoz — salle 2",
-        categories="bruit, parties communes",
+        subject="du bruit et de l’usage des parties communes",
         account="Les parties font état de bruits le soir et de vélos dans le hall.",
         parties=[PartyBlock("Mme Hélène Dupont", "12 rue Garibaldi, 69008 Lyon",
                             [f"engagement numéro {n} de Mme Dupont" for n in range(1, 6)]),

@@ -16,7 +16,7 @@ def sample(**overrides):
         organisation_address="10 rue de la République, 69001 Lyon",
         organisation_phone="04 78 00 00 00", reference="2026-0042", language="fr",
         meeting_date=date(2026, 3, 3), meeting_place="Centre social Mermoz",
-        categories="bruit, animaux", account="Les parties font état de bruits le soir.",
+        subject="du bruit et des animaux", account="Les parties font état de bruits le soir.",
         parties=[PartyBlock("Mme Hélène Dupont", "12 rue Garibaldi, 69008 Lyon",
                             ["ne pas faire de bruit après 22 h",
                              "prévenir ses voisins avant une fête"]),
@@ -39,11 +39,11 @@ def read(body):
 def test_every_party_and_commitment_under_the_right_party():
     document, lines = read(build(sample()))
     text = "\n".join(lines)
-    assert "Protocole d'accord" in lines and "Dossier n° 2026-0042" in lines
+    assert "Protocole d’accord" in lines and "Dossier n°\u00a02026-0042" in lines
     assert "Mme Hélène Dupont" in text and "M. Karim Benali" in text
-    first = lines.index("Mme Hélène Dupont s'engage à :")
-    second = lines.index("M. Karim Benali s'engage à :")
-    joint = lines.index("Engagements communs")
+    first = lines.index("Mme Hélène Dupont s’engage à\u00a0:")
+    second = lines.index("M. Karim Benali s’engage à\u00a0:")
+    joint = lines.index("Les parties s’engagent ensemble à\u00a0:")
     assert lines[first + 1:second] == ["1.\tne pas faire de bruit après 22 h",
                                        "2.\tprévenir ses voisins avant une fête"]
     # Numbering restarts for each party.
@@ -57,25 +57,30 @@ def test_dates_are_french_and_clauses_are_there():
     _document, lines = read(build(sample()))
     text = "\n".join(lines)
     assert "le mardi 3 mars 2026" in text and "vendredi 3 avril 2026" in text
-    for words in ("confidentiels", "engagement moral", "s'adresser d'abord aux médiateurs",
+    for words in ("confidentiels", "engagement moral", "s’adresser d’abord aux médiateurs",
                   "librement et volontairement"):
         assert words in text
 
 
-def test_signature_table_has_one_row_per_signatory():
+def signature_blocks(document):
+    return [cell for row in document.tables[-1].rows for cell in row.cells
+            if cell.text.strip()]
+
+
+def test_one_signature_block_per_signatory():
     document, _lines = read(build(sample()))
-    table = document.tables[-1]
-    names = [row.cells[0].paragraphs[0].text for row in table.rows[1:]]
+    blocks = signature_blocks(document)
+    names = [cell.paragraphs[0].text for cell in blocks]
     assert names == ["Mme Hélène Dupont", "M. Karim Benali", "Karim Haddad", "Amélie Girard"]
-    assert all("Lu et approuvé" in row.cells[1].text for row in table.rows[1:])
+    assert all("Lu et approuvé" in cell.text for cell in blocks)
 
 
 def test_english_agreement():
     _document, lines = read(build(sample(language="en", parties=[
         PartyBlock("Mrs Jane Smith", "", ["make no noise after 10 pm"])])))
     text = "\n".join(lines)
-    assert "Agreement protocol" in lines and "Mrs Jane Smith undertakes to:" in lines
-    assert "Tuesday 3 March 2026" in text and "not a court judgment" in text
+    assert "Agreement" in lines and "Mrs Jane Smith agrees to:" in lines
+    assert "Tuesday 3 March 2026" in text and "not a court decision" in text
 
 
 def test_header_footer_and_page_size():
@@ -83,13 +88,13 @@ def test_header_footer_and_page_size():
     section = document.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
     assert "Association de médiation sociale" in section.header.paragraphs[0].text
-    footer_xml = section.footer.paragraphs[0]._p.xml
+    footer_xml = section.footer.paragraphs[-1]._p.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
 
 
 def test_amendment_is_titled_as_such():
     _document, lines = read(build(sample(version_number=2)))
-    assert "Dossier n° 2026-0042 — Avenant n° 1" in lines
+    assert "Avenant n°\u00a01 au protocole d’accord" in lines
 
 
 def test_an_organisations_base_document_is_used(tmp_path):

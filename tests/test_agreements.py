@@ -77,16 +77,29 @@ def start_and_draft(client, case, clauses, app):
         "commitments_joint": "", "clauses_joint": [str(clauses["se saluer"])]})
 
 
-def sign(client, case, app, **overrides):
-    dupont, benali = case.parties
+def latest(app):
     with app.app_context():
-        version = db.session.execute(select(Agreement).order_by(Agreement.number.desc())
-                                     ).scalars().first().version
-    data = {"version": str(version), "signed_on": clock.today().isoformat(),
+        return db.session.execute(select(Agreement).order_by(Agreement.number.desc())
+                                  ).scalars().first()
+
+
+def prepare(client, case, app, **overrides):
+    """Prepare the signing copy (place, date, follow-up date)."""
+    data = {"version": str(latest(app).version), "signed_on": clock.today().isoformat(),
             "signed_place": "Lyon",
-            "signatories": [f"party:{dupont.id}", f"party:{benali.id}",
-                            f"mediator:{case.lead_mediator_id}"],
-            "follow_up_on": (clock.today() + timedelta(days=30)).isoformat(), "confirm": "y"}
+            "follow_up_on": (clock.today() + timedelta(days=30)).isoformat()}
+    data.update(overrides)
+    return client.submit(f"/cases/{case.reference}/agreement/prepare", data,
+                         headers={"Accept-Language": "en"})
+
+
+def sign(client, case, app, prepare_first=True, **overrides):
+    """Prepare the signing copy, then mark it as signed."""
+    if prepare_first:
+        assert prepare(client, case, app).status_code == 302
+    agreement = latest(app)
+    data = {"version": str(agreement.version), "sha256": agreement.signing_sha256 or "",
+            "confirm": "y"}
     data.update(overrides)
     return client.submit(f"/cases/{case.reference}/agreement/sign", data,
                          headers={"Accept-Language": "en"})
@@ -102,15 +115,15 @@ def test_mediator_drafts_with_standard_clauses_and_downloads_it(app, client, org
     assert state(app) == ("agreement", None, [(1, "draft")])
     editor = client.get(f"/cases/{case.reference}/agreement").text
     assert "tenir le chien en laisse" not in editor  # not a category of this case
-    assert "Hélène Dupont s&#39;engage à" in editor  # the preview
+    assert "Hélène Dupont s’engage à" in editor  # the preview
     response = client.get(f"/cases/{case.reference}/agreement.docx")
     document = Document(io.BytesIO(response.data))
     lines = [p.text for p in document.paragraphs]
-    benali = lines.index("Karim Benali s'engage à :")
+    benali = lines.index("Karim Benali s’engage à\u00a0:")
     assert lines[benali + 1:benali + 3] == ["1.\tne pas faire de bruit après 22 h",
                                             "2.\tposer des patins sous les chaises"]
     assert "1.\tse saluer" in lines
-    assert "Dossier n° " + case.reference in lines
+    assert "Dossier n°\u00a0" + case.reference in lines
 
 
 def test_signing_freezes_the_document_forever(app, client, org, case, clauses):
@@ -138,15 +151,17 @@ def test_signing_freezes_the_document_forever(app, client, org, case, clauses):
     assert client.get(f"/cases/{case.reference}/agreement/v1.docx").data == first
 
 
-def test_signing_needs_confirmation_and_signatories(app, client, org, case, clauses):
+def test_signing_needs_confirmation_and_a_prepared_copy(app, client, org, case, clauses):
     client.login("mona.mediator")
     start_and_draft(client, case, clauses, app)
+    response = sign(client, case, app, prepare_first=False)
+    assert response.status_code == 302 and "/agreement/prepare" in response.location
+    response = prepare(client, case, app, follow_up_on=clock.today().isoformat())
+    assert 'id="follow_up_on-error"' in response.text
+    response = prepare(client, case, app, signed_place="")
+    assert 'id="signed_place-error"' in response.text
     response = sign(client, case, app, confirm="")
     assert 'id="confirm-error"' in response.text
-    response = sign(client, case, app, signatories=[])
-    assert 'id="signatories-error"' in response.text
-    response = sign(client, case, app, follow_up_on=clock.today().isoformat())
-    assert 'id="follow_up_on-error"' in response.text
     assert state(app)[2] == [(1, "draft")]
 
 
@@ -160,7 +175,7 @@ def test_amendment_keeps_both_versions(app, client, org, case, clauses):
     assert response.status_code == 302
     assert state(app) == ("agreement", None, [(1, "signed"), (2, "draft")])
     draft = Document(io.BytesIO(client.get(f"/cases/{case.reference}/agreement.docx").data))
-    assert any("Avenant n° 1" in p.text for p in draft.paragraphs)
+    assert any("Avenant n°\u00a01" in p.text for p in draft.paragraphs)
     assert any("ne pas faire de bruit" in p.text for p in draft.paragraphs)  # copied
     sign(client, case, app)
     assert state(app) == ("follow_up", None, [(1, "superseded"), (2, "signed")])

@@ -219,12 +219,18 @@ def draft(app, make, org, case):
 
 
 def sign(client, case, app, **overrides):
+    """Prepare the signing copy, then mark it as signed."""
     with app.app_context():
         version = db.session.execute(select(Agreement)).scalar_one().version
-    data = {"version": str(version), "signed_on": clock.today().isoformat(),
-            "signed_place": "Lyon",
-            "signatories": [f"party:{p.id}" for p in case.parties],
-            "follow_up_on": (clock.today() + timedelta(days=30)).isoformat(), "confirm": "y"}
+    assert client.submit(f"/cases/{case.reference}/agreement/prepare", {
+        "version": str(version), "signed_on": clock.today().isoformat(),
+        "signed_place": "Lyon",
+        "follow_up_on": (clock.today() + timedelta(days=30)).isoformat()},
+        headers=EN).status_code == 302
+    with app.app_context():
+        agreement = db.session.execute(select(Agreement)).scalar_one()
+        data = {"version": str(agreement.version), "sha256": agreement.signing_sha256,
+                "confirm": "y"}
     data.update(overrides)
     return client.submit(f"/cases/{case.reference}/agreement/sign", data, headers=EN)
 
@@ -237,7 +243,7 @@ def agreement_status(app):
 def test_an_agreement_is_not_signed_without_every_partys_consent(app, client, make, org,
                                                                 draft):
     client.login("mona.mediator")
-    page = client.get(f"/cases/{draft.reference}/agreement/sign", headers=EN).text
+    page = client.get(f"/cases/{draft.reference}/agreement/prepare", headers=EN).text
     assert "John Smith — Not asked yet" in page
     response = sign(client, draft, app)
     assert response.status_code == 200

@@ -104,6 +104,8 @@ AGREEMENT_ROUTES = {
     "/cases/<reference>/agreement/v<int:number>/scans/<int:scan_id>": READ,
     "/cases/<reference>/agreement/start": CHANGE,
     "/cases/<reference>/agreement/sign": CHANGE,
+    "/cases/<reference>/agreement/prepare": CHANGE,
+    "/cases/<reference>/agreement/signing-copy.docx": READ,
     "/cases/<reference>/follow-up": CHANGE,
 }
 PDF = b"%PDF-1.7\n" + b"0" * 100

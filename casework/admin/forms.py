@@ -36,6 +36,12 @@ class UserForm(Form):
         render_kw={"autocomplete": "off", "type": "email"})
     roles = MultiCheckboxField(_l("Roles"), choices=ROLE_CHOICES)
     teams = MultiCheckboxField(_l("Teams"), coerce=int, choices=[])
+    title = SelectField(
+        _l("Title in documents"), default="",
+        choices=choices([("", _l("Not said (« médiateur »)")),
+                         ("f", _l("Woman (« médiatrice »)")),
+                         ("m", _l("Man (« médiateur »)"))]),
+        description=_l("How agreements and letters name this mediator in French."))
     language = SelectField(
         _l("Interface language"),
         choices=choices([("", _l("As their browser asks")), ("fr", "Français"),

@@ -35,6 +35,7 @@ def account_form(account, **kwargs):
         form.roles.data = sorted(account.roles)
         form.teams.data = [team.id for team in account.teams]
         form.language.data = account.language or ""
+        form.title.data = account.title or ""
     return form
 
 
@@ -67,7 +68,8 @@ def new_user():
             user = operations.create_user(
                 current_user, username=form.username.data, full_name=form.full_name.data,
                 email=form.email.data, password=form.password.data, roles=form.roles.data,
-                teams=teams_by_id(form.teams.data), language=form.language.data)
+                teams=teams_by_id(form.teams.data), language=form.language.data,
+                title=form.title.data)
         except operations.OperationError as error:
             error.show_on(form)
         else:
@@ -86,7 +88,8 @@ def edit_user(user_id):
             operations.update_user(
                 current_user, account, username=form.username.data,
                 full_name=form.full_name.data, email=form.email.data, roles=form.roles.data,
-                teams=teams_by_id(form.teams.data), language=form.language.data)
+                teams=teams_by_id(form.teams.data), language=form.language.data,
+                title=form.title.data)
         except operations.OperationError as error:
             error.show_on(form)
         else:

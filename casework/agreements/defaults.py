@@ -32,10 +32,11 @@ DEFAULT_CLAUSES = [
      "trim the shared hedge twice a year"),
     (None, True, "se saluer et se parler avec courtoisie", "greet each other and speak "
      "courteously"),
-    (None, True, "s'adresser d'abord l'un à l'autre avant de se plaindre à un tiers",
-     "speak to each other first before complaining to a third party"),
-    (None, True, "contacter les médiateurs en cas de nouvelle difficulté",
-     "contact the mediators if a new difficulty arises"),
+    # Joint clauses hold for two parties or more: no « l'un à l'autre ».
+    (None, True, "se parler d'abord directement avant de s'adresser à un tiers",
+     "talk to each other directly first, before turning to anyone else"),
+    (None, True, "contacter le service de médiation en cas de nouvelle difficulté",
+     "contact the mediation service if a new difficulty arises"),
 ]
 
 

@@ -35,10 +35,11 @@ class AgreementFormBase(Form):
                              validators=[DataRequired(_l("Enter a valid date."))])
     meeting_place = StringField(_l("Place of the round table"), filters=[strip],
                                 validators=[Length(max=250)])
-    account = TextAreaField(_l("Short, neutral account of the dispute"), filters=[strip],
-                            validators=[Length(max=5000)],
-                            description=_l("Neutral words: « the parties report… »; never "
-                                           "who is wrong."))
+    account = TextAreaField(_l("The situation, in the parties' words (optional)"),
+                            filters=[strip], validators=[Length(max=5000)],
+                            description=_l("Written for the parties, in neutral words: "
+                                           "« the parties say that… »; never who is wrong, "
+                                           "never copied from the referral."))
     follow_up_weeks = IntegerField(_l("Follow-up after (weeks)"), default=4,
                                    validators=[InputRequired(_l("Enter a number of weeks.")),
                                                NumberRange(1, 26)])
@@ -67,25 +68,27 @@ def agreement_form(parties, clauses_by_scope, **kwargs):
     return AgreementForm(**kwargs)
 
 
-class SignForm(Form):
+class PrepareForm(Form):
+    """The signing copy's place, date and follow-up date: what is printed and signed."""
     version = HiddenField()
     signed_on = DateField(_l("Signed on"), validators=[DataRequired(_l("Enter a valid date."))])
     signed_place = StringField(_l("Signed at (town)"), filters=[strip],
-                               validators=[DataRequired(required_message()), Length(max=120)])
-    signatories = MultiCheckboxField(_l("Who signed"), choices=[])
+                               validators=[DataRequired(required_message()), Length(max=120)],
+                               description=_l("Written « Fait à Lyon » / « Signed in Lyon »."))
     follow_up_on = DateField(_l("Follow-up check on"),
                              validators=[DataRequired(_l("Enter a valid date."))],
                              description=_l("About a month later, by default."))
-    confirm = BooleanField(_l("The agreement is signed: freeze this version"))
-    consent_override = consent_override_field()
-
-    def validate_signatories(self, field):
-        if not field.data:
-            raise ValidationError(_l("Tick who signed."))
 
     def validate_follow_up_on(self, field):
         if field.data and self.signed_on.data and field.data <= self.signed_on.data:
             raise ValidationError(_l("The follow-up comes after the signature."))
+
+
+class SignForm(Form):
+    version = HiddenField()
+    sha256 = HiddenField()
+    confirm = BooleanField(_l("Everyone signed the copy I printed: freeze this version"))
+    consent_override = consent_override_field()
 
     def validate_confirm(self, field):
         if not field.data:

@@ -70,6 +70,13 @@ class Agreement(db.Model):
     signed_place: Mapped[str] = mapped_column(String(120), default="")
     # Who signed: [{"name": "Mme Hélène Dupont", "kind": "party"}, …]
     signatories: Mapped[list] = mapped_column(db.JSON, default=list)
+    # The signing copy: prepared with its place, date, follow-up date and signatories,
+    # downloaded and printed; marking it signed freezes exactly these bytes. ``snapshot``
+    # is the data it was built from, shown as "as signed" (never the case as it is later).
+    signing_copy: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signing_sha256: Mapped[str | None] = mapped_column(String(64))
+    prepared_at = mapped_column(UTCDateTime, nullable=True)
+    snapshot: Mapped[dict | None] = mapped_column(db.JSON)
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

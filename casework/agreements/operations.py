@@ -1,5 +1,6 @@
 """Agreement operations: draft, edit, sign and freeze, amend, follow up (the scans: scans.py).
 Each checks the rules, writes, and appends to the case's timeline."""
+import difflib
 import hashlib
 import logging
 from datetime import timedelta
@@ -34,6 +35,14 @@ def all_versions(case):
                               .order_by(Agreement.number)).scalars().all()
 
 
+def parties_language(parties):
+    """The agreement's language by default: the one the parties share, English when every
+    party prefers English, French otherwise (French, the text that is authoritative,
+    when they differ) — never the interface language of whoever drafts it."""
+    languages = {p.language for p in parties}
+    return "en" if languages == {"en"} else "fr"
+
+
 def start_draft(actor, case):
     """Start drafting: from mediation (after a round table), or — an amendment — from
     follow-up, copying the signed version's commitments into a new version."""
@@ -46,10 +55,9 @@ def start_draft(actor, case):
     table = db.session.execute(
         select(RoundTable).where(RoundTable.case_id == case.id, RoundTable.status == "held")
         .order_by(RoundTable.starts_at.desc()).limit(1)).scalar_one_or_none()
-    languages = {p.language for p in case.parties}
     agreement = Agreement(
         case=case, number=(previous.number + 1) if previous else 1, created_by_id=actor.id,
-        language="en" if languages == {"en"} else "fr",
+        language=parties_language(case.parties),
         meeting_date=table.starts_at.date() if table else today(),
         meeting_place=table.place_label if table else "",
         account=previous.account if previous else "")
@@ -70,7 +78,8 @@ def start_draft(actor, case):
 
 def save_draft(actor, agreement, version, *, language, meeting_date, meeting_place, account,
                follow_up_weeks, commitments):
-    """Save the draft. ``commitments``: [(party_id or None for joint, text)], in order."""
+    """Save the draft. ``commitments``: [(party_id or None for joint, text)], in order.
+    A signing copy prepared earlier no longer matches: it is dropped."""
     case = agreement.case
     denied(actor, "change", case)
     if agreement.status != "draft":
@@ -86,20 +95,17 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
     agreement.follow_up_weeks = follow_up_weeks
     agreement.commitments = [Commitment(party_id=pid, position=i, text=text)
                              for i, (pid, text) in enumerate(commitments)]
+    drop_signing_copy(agreement)
     commit(db.session)
     return agreement
 
 
-def sign(actor, agreement, version, *, signed_on, signed_place, signatories, follow_up_on,
-         document, consent_override=""):
-    """Mark as signed: store the document as signed, with its SHA-256, never to change
-    again; schedule the follow-up; the case moves to follow-up. ``document`` is a function
-    that builds the bytes from the agreement as it is now signed. The agreement names
-    every party of the case: each one's consent must be recorded as given, unless a
-    manager of the case gives a reason (``consent_override``), kept on the timeline."""
-    case = agreement.case
-    denied(actor, "change", case)
-    check_version(agreement, version)
+def drop_signing_copy(agreement):
+    agreement.signing_copy = agreement.signing_sha256 = agreement.snapshot = None
+    agreement.prepared_at = None
+
+
+def check_can_sign(case, agreement):
     if agreement.status != "draft":
         raise OperationError(_l("This version is already signed."))
     try:
@@ -109,19 +115,61 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
                                 "status.")) from None
     if not agreement.commitments:
         raise OperationError(_l("An agreement needs at least one commitment."))
-    if not signatories:
-        raise OperationError(_l("Tick who signed."), field="signatories")
+
+
+def prepare_signing_copy(actor, agreement, version, *, signed_on, signed_place, follow_up_on,
+                         build):
+    """Prepare the signing copy: the document with its place, date, follow-up date and
+    every signatory, to download and print. ``build(agreement)`` returns (the data as a
+    dict, the document's bytes); both are kept, and marking as signed freezes exactly
+    these bytes."""
+    case = agreement.case
+    denied(actor, "change", case)
+    check_version(agreement, version)
+    check_can_sign(case, agreement)
+    if follow_up_on <= signed_on:
+        raise OperationError(_l("The follow-up comes after the signature."),
+                             field="follow_up_on")
+    agreement.signed_on = signed_on
+    agreement.signed_place = signed_place
+    agreement.follow_up_on = follow_up_on
+    snapshot, body = build(agreement)
+    agreement.snapshot = snapshot
+    agreement.signatories = [dict(row) for row in snapshot.get("signatory_kinds", [])]
+    agreement.signing_copy = body
+    agreement.signing_sha256 = hashlib.sha256(body).hexdigest()
+    agreement.prepared_at = utcnow()
+    commit(db.session)
+    log.info("agreement v%s of case %s: signing copy prepared by account %s, sha256 %s",
+             agreement.number, case.reference, actor.id, agreement.signing_sha256[:12])
+    return agreement
+
+
+def sign(actor, agreement, version, *, sha256, current, consent_override=""):
+    """Mark as signed: the signing copy prepared and printed becomes the signed document,
+    byte for byte, with its SHA-256, never to change again; schedule the follow-up; the
+    case moves to follow-up. ``sha256`` is the copy the user has in hand; ``current(agreement)``
+    the data as the copy would be built now: if the draft or the case changed since the
+    copy was prepared, it must be prepared (and printed) again. The agreement names every
+    party of the case: each one's consent must be recorded as given, unless a manager of
+    the case gives a reason (``consent_override``), kept on the timeline."""
+    case = agreement.case
+    denied(actor, "change", case)
+    check_version(agreement, version)
+    check_can_sign(case, agreement)
+    if agreement.signing_copy is None:
+        raise OperationError(_l("Prepare the signing copy first, print it, then mark it as "
+                                "signed."))
+    if sha256 != agreement.signing_sha256 or current(agreement) != agreement.snapshot:
+        raise OperationError(_l("The draft or the case has changed since the signing copy "
+                                "was prepared: prepare it again and print the new copy."))
     require_consent(actor, case, case.parties, step="agreement_signed",
                     override=consent_override)
-    agreement.signed_on = signed_on
-    agreement.follow_up_on = follow_up_on
-    agreement.signed_place = signed_place
-    agreement.signatories = signatories
     agreement.signed_at = utcnow()
-    body = document(agreement)
-    agreement.document = body
-    agreement.sha256 = hashlib.sha256(body).hexdigest()
+    agreement.document, agreement.sha256 = agreement.signing_copy, agreement.signing_sha256
+    agreement.signing_copy = None
     agreement.status = "signed"
+    follow_up_on = agreement.follow_up_on
     for older in db.session.execute(select(Agreement).where(
             Agreement.case_id == case.id, Agreement.status == "signed",
             Agreement.id != agreement.id)).scalars():
@@ -139,6 +187,40 @@ def sign(actor, agreement, version, *, signed_on, signed_place, signatories, fol
     log.info("agreement v%s of case %s signed, sha256 %s", agreement.number, case.reference,
              agreement.sha256[:12])
     return agreement
+
+
+def previous_signed(agreement):
+    """The signed version an amendment amends (the newest signed before it), or None."""
+    return db.session.execute(select(Agreement).where(
+        Agreement.case_id == agreement.case_id, Agreement.number < agreement.number,
+        Agreement.status.in_(("signed", "superseded")))
+        .order_by(Agreement.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def commitment_changes(before, after):
+    """What changes from ``before`` to ``after``, both [(party_id or None, text)] in order:
+    {"added": [(pid, text)], "changed": [(pid, old, new)], "withdrawn": [(pid, text)],
+    "unchanged": [(pid, text)]}, per party, a replaced line at the same place being a
+    change."""
+    result = {"added": [], "changed": [], "withdrawn": [], "unchanged": []}
+    owners = list(dict.fromkeys([pid for pid, _ in before] + [pid for pid, _ in after]))
+    for pid in owners:
+        old = [text for p, text in before if p == pid]
+        new = [text for p, text in after if p == pid]
+        matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                result["unchanged"] += [(pid, text) for text in old[i1:i2]]
+            elif tag == "delete":
+                result["withdrawn"] += [(pid, text) for text in old[i1:i2]]
+            elif tag == "insert":
+                result["added"] += [(pid, text) for text in new[j1:j2]]
+            else:
+                pairs = min(i2 - i1, j2 - j1)
+                result["changed"] += [(pid, old[i1 + k], new[j1 + k]) for k in range(pairs)]
+                result["withdrawn"] += [(pid, text) for text in old[i1 + pairs:i2]]
+                result["added"] += [(pid, text) for text in new[j1 + pairs:j2]]
+    return result
 
 
 def due_follow_up(case):

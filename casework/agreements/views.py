@@ -18,13 +18,15 @@ from ..core.clock import today
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db
+from ..meetings.models import RoundTable
 from ..permissions import can, requires
 from ..reference.models import CATEGORY, ReferenceItem
 from ..web.formatting import address
+from ..web.labels import LANGUAGE_LABELS
 from . import document as agreement_document
 from . import operations, scans
-from .forms import (ClauseForm, ScanForm, SignForm, agreement_form, commitment_lines,
-                    follow_up_form)
+from .forms import (ClauseForm, PrepareForm, ScanForm, SignForm, agreement_form,
+                    commitment_lines, follow_up_form)
 from .models import Agreement, AgreementScan, ClauseTemplate
 
 bp = Blueprint("agreements", __name__)
@@ -51,34 +53,90 @@ def organisation_files():
     return files
 
 
-def document_data(agreement) -> agreement_document.AgreementData:
+def round_table_mediators(case):
+    """The mediators of the last round table held (every one signs), else the case's."""
+    table = db.session.execute(
+        select(RoundTable).where(RoundTable.case_id == case.id, RoundTable.status == "held")
+        .order_by(RoundTable.starts_at.desc()).limit(1)).scalar_one_or_none()
+    people = list(table.mediators) if table is not None and table.mediators else []
+    return people or [m for m in (case.lead_mediator, case.co_mediator) if m]
+
+
+def document_data(agreement, *, signing=False) -> agreement_document.AgreementData:
+    """The agreement's data, from the case as it is now. ``signing``: the signing copy
+    (place, date, follow-up date, every signatory; no « PROJET » mark)."""
     case, language = agreement.case, agreement.language
     by_party = {}
     for commitment in agreement.commitments:
         by_party.setdefault(commitment.party_id, []).append(commitment.text)
-    mediators = [m.full_name for m in (case.lead_mediator, case.co_mediator) if m]
-    categories = ", ".join((c.label_en or c.label_fr) if language == "en" else c.label_fr
-                           for c in case.categories).lower()
+    mediators = [agreement_document.Mediator(m.full_name, m.title or "")
+                 for m in round_table_mediators(case)]
+    text = agreement_document.TEXT[language]
+    names = {p.id: party_name(p, language) for p in case.parties}
+    signatories = [(names[p.id], text["party"]) for p in case.parties] + [
+        (m.name, text["mediator"][m.title]) for m in mediators]
     config = current_app.config
-    signatories = [(row["name"], row["role"]) for row in agreement.signatories or []]
+    amends_on, changes = None, None
+    if agreement.number > 1:
+        previous = operations.previous_signed(agreement)
+        if previous is not None:
+            amends_on = previous.signed_on
+            found = operations.commitment_changes(
+                [(c.party_id, c.text) for c in previous.commitments],
+                [(c.party_id, c.text) for c in agreement.commitments])
+            changes = agreement_document.Changes(**{
+                key: [(names.get(row[0], "") if row[0] else "",) + tuple(row[1:])
+                      for row in rows] for key, rows in found.items()})
     return agreement_document.AgreementData(
         organisation_name=config["ORGANISATION_NAME"],
         organisation_address=config["ORGANISATION_ADDRESS"],
         organisation_phone=config["ORGANISATION_PHONE"],
         reference=case.reference, language=language, meeting_date=agreement.meeting_date,
-        meeting_place=agreement.meeting_place, categories=categories,
+        meeting_place=agreement.meeting_place,
+        subject=agreement_document.neutral_subject([c.code for c in case.categories],
+                                                   language),
         account=agreement.account,
-        parties=[agreement_document.PartyBlock(party_name(p, language), address(p),
+        parties=[agreement_document.PartyBlock(names[p.id], address(p),
                                                by_party.get(p.id, []))
                  for p in case.parties],
         mediators=mediators, joint_commitments=by_party.get(None, []),
-        follow_up_on=agreement.follow_up_on,
-        signed_on=agreement.signed_on, signed_place=agreement.signed_place,
-        version_number=agreement.number, signatories=signatories, **organisation_files())
+        follow_up_on=agreement.follow_up_on if signing else None,
+        signed_on=agreement.signed_on if signing else None,
+        signed_place=agreement.signed_place if signing else "",
+        version_number=agreement.number, signatories=signatories if signing else [],
+        draft=not signing, amends_on=amends_on, changes=changes, **organisation_files())
+
+
+def signing_snapshot(agreement) -> dict:
+    """The signing copy's data as it would be built now (compared with the one prepared)."""
+    data = document_data(agreement, signing=True)
+    snapshot = agreement_document.to_json(data)
+    kinds = ["party"] * len(data.parties) + ["mediator"] * len(data.mediators)
+    snapshot["signatory_kinds"] = [{"name": name, "role": role, "kind": kind} for
+                                   (name, role), kind in zip(data.signatories, kinds)]
+    return snapshot
+
+
+def build_signing_copy(agreement):
+    data = document_data(agreement, signing=True)
+    return signing_snapshot(agreement), agreement_document.build(data)
 
 
 def build_document(agreement) -> bytes:
     return agreement_document.build(document_data(agreement))
+
+
+def shown(agreement):
+    """What the page shows: a signed version (or a prepared copy) as it was frozen, never
+    the case as it is now; a draft as it is."""
+    if agreement.snapshot and (agreement.status != "draft" or agreement.signing_copy):
+        return agreement_document.from_json(agreement.snapshot)
+    return document_data(agreement, signing=agreement.status != "draft")
+
+
+def preview_context(data):
+    data = agreement_document.prepared(data)
+    return {"preview": data, "said": agreement_document.sentences(data)}
 
 
 def offered_clauses(case):
@@ -124,7 +182,7 @@ def edit(reference):
         form.language.data = agreement.language
         form.meeting_date.data = agreement.meeting_date
         form.meeting_place.data = agreement.meeting_place
-        form.account.data = agreement.account or case.description
+        form.account.data = agreement.account
         form.follow_up_weeks.data = agreement.follow_up_weeks
         for party_id in [p.id for p in case.parties] + [None]:
             field = form[f"commitments_{party_id or 'joint'}"]
@@ -152,15 +210,26 @@ def edit(reference):
             form.form_errors.append(error.message)
             return render_template("agreements/edit.html", case=case, agreement=agreement,
                                    form=form, clauses=clauses,
-                                   preview=document_data(agreement)), 409
+                                   **editor_context(case, agreement)), 409
         except OperationError as error:
             error.show_on(form)
         else:
-            flash(_("Draft saved. Check the preview, then print it for signature."),
+            flash(_("Draft saved. Check the preview, then prepare the signing copy."),
                   "success")
             return redirect(url_for("agreements.edit", reference=reference) + "#preview")
     return render_template("agreements/edit.html", case=case, agreement=agreement, form=form,
-                           clauses=clauses, preview=document_data(agreement))
+                           clauses=clauses, **editor_context(case, agreement))
+
+
+def editor_context(case, agreement):
+    """The preview, the words that take sides, the parties' languages."""
+    data = document_data(agreement)
+    texts = [agreement.account] + [c.text for c in agreement.commitments]
+    return {**preview_context(data),
+            "partial_words": agreement_document.partial_words(*texts),
+            "parties_language": operations.parties_language(case.parties),
+            "party_languages": [str(LANGUAGE_LABELS.get(code, code)) for code in
+                                sorted({p.language for p in case.parties})]}
 
 
 def docx_response(body, case, agreement):
@@ -190,38 +259,87 @@ def download_version(reference, number):
     return docx_response(body, case, agreement)
 
 
-@bp.route("/cases/<reference>/agreement/sign", methods=["GET", "POST"])
-def sign(reference):
-    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+def draft_or_back(case, reference):
     agreement = operations.current_agreement(case)
     if agreement is None or agreement.status != "draft":
         flash(_("There is no draft agreement to sign."), "warning")
-        return redirect(url_for("casefile.show", reference=reference))
-    form = SignForm()
-    people = [(f"party:{p.id}", party_name(p, agreement.language), "party")
-              for p in case.parties]
-    people += [(f"mediator:{m.id}", m.full_name, "mediator")
-               for m in (case.lead_mediator, case.co_mediator) if m]
-    form.signatories.choices = choices([(key, name) for key, name, _kind in people])
+        return None, redirect(url_for("casefile.show", reference=reference))
+    return agreement, None
+
+
+@bp.route("/cases/<reference>/agreement/prepare", methods=["GET", "POST"])
+def prepare(reference):
+    """Prepare the signing copy: place, date, follow-up date; every signatory."""
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    agreement, back = draft_or_back(case, reference)
+    if back:
+        return back
+    form = PrepareForm()
     if request.method == "GET":
         form.version.data = agreement.version
-        form.signed_on.data = today()
-        form.signed_place.data = current_app.config["ORGANISATION_ADDRESS"].split(
-            ",")[-1].strip().lstrip("0123456789 ")
-        form.signatories.data = [key for key, _name, _kind in people]
-        form.follow_up_on.data = operations.default_follow_up_date(agreement, today())
+        form.signed_on.data = agreement.signed_on or today()
+        form.signed_place.data = agreement.signed_place or current_app.config[
+            "ORGANISATION_ADDRESS"].split(",")[-1].strip().lstrip("0123456789 ")
+        form.follow_up_on.data = agreement.follow_up_on or \
+            operations.default_follow_up_date(agreement, form.signed_on.data)
     if form.validate_on_submit():
-        role = agreement_document.TEXT[agreement.language]
-        chosen = [{"name": name, "role": role["party"] if kind == "party" else
-                   role["mediator"]} for key, name, kind in people
-                  if key in form.signatories.data]
+        try:
+            operations.prepare_signing_copy(
+                current_user, agreement, form.version.data, signed_on=form.signed_on.data,
+                signed_place=form.signed_place.data, follow_up_on=form.follow_up_on.data,
+                build=build_signing_copy)
+        except EditConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        except OperationError as error:
+            error.show_on(form)
+        else:
+            flash(_("Signing copy prepared: download it, print it and have it signed."),
+                  "success")
+            return redirect(url_for("agreements.sign", reference=reference))
+    data = document_data(agreement, signing=True)
+    return render_template("agreements/prepare.html", case=case, agreement=agreement,
+                           form=form, signatories=data.signatories,
+                           lacking=lacking(case.parties))
+
+
+@bp.route("/cases/<reference>/agreement/signing-copy.docx")
+def signing_copy(reference):
+    """The signing copy, byte for byte as prepared: what is printed is what is kept."""
+    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    agreement = operations.current_agreement(case)
+    if agreement is None or agreement.signing_copy is None:
+        flash(_("Prepare the signing copy first."), "info")
+        return redirect(url_for("agreements.edit", reference=reference))
+    filename = f"protocole-{case.reference}-v{agreement.number}-a-signer.docx"
+    return Response(agreement.signing_copy, mimetype=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/cases/<reference>/agreement/sign", methods=["GET", "POST"])
+def sign(reference):
+    case = get_case_or_404(reference, "change", options=CASE_PAGE_OPTIONS)
+    agreement, back = draft_or_back(case, reference)
+    if back:
+        return back
+    if agreement.signing_copy is None:
+        flash(_("Prepare the signing copy first: it is the document that is printed, signed "
+                "and kept."), "info")
+        return redirect(url_for("agreements.prepare", reference=reference))
+    form = SignForm()
+    if request.method == "GET":
+        form.version.data = agreement.version
+        form.sha256.data = agreement.signing_sha256
+    stale = signing_snapshot(agreement) != agreement.snapshot
+    if form.validate_on_submit():
         try:
             operations.sign(current_user, agreement, form.version.data,
-                            signed_on=form.signed_on.data, signed_place=form.signed_place.data,
-                            signatories=chosen, follow_up_on=form.follow_up_on.data,
-                            document=build_document,
+                            sha256=form.sha256.data, current=signing_snapshot,
                             consent_override=form.consent_override.data
                             if can(current_user, "override_consent", case) else "")
+        except EditConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
         except OperationError as error:
             error.show_on(form)
         else:
@@ -229,7 +347,8 @@ def sign(reference):
                   "success")
             return redirect(url_for("agreements.edit", reference=reference))
     return render_template("agreements/sign.html", case=case, agreement=agreement, form=form,
-                           lacking=lacking(case.parties))
+                           lacking=lacking(case.parties), stale=stale,
+                           **preview_context(agreement_document.from_json(agreement.snapshot)))
 
 
 def show_page(case, agreement, scan_form):
@@ -240,7 +359,7 @@ def show_page(case, agreement, scan_form):
                            versions=versions, scan_form=scan_form,
                            scans=scans.scans_by_version(versions),
                            may_change=can(current_user, "change", case),
-                           preview=document_data(agreement))
+                           **preview_context(shown(agreement)))
 
 
 def _version_or_404(case, number):

@@ -31,12 +31,14 @@ READS = {
     "agreements.edit": ("read", "agreement"),
     "agreements.start": ("read", "agreement"),
     "agreements.sign": ("read", "agreement"),
+    "agreements.prepare": ("read", "agreement"),
     "agreements.follow_up": ("read", "follow_up"),
     # Documents, generated or stored.
     "meetings.invitation": ("read", "invitation_letter"),
     "meetings.round_table_ics": ("read", "calendar_entry"),
     "agreements.download": ("read", "agreement_document"),
     "agreements.download_version": ("read", "agreement_version"),
+    "agreements.signing_copy": ("read", "agreement_signing_copy"),
     "agreements.scan": ("read", "agreement_scan"),
     "agreements.scan_file": ("read", "agreement_scan"),
     # Files of many rows.
@@ -147,6 +149,7 @@ CHANGE_OBJECTS = {
     "agreements.edit": "agreement",
     "agreements.start": "agreement",
     "agreements.sign": "agreement",
+    "agreements.prepare": "agreement",
     "agreements.scan": "agreement_scan",
     "agreements.follow_up": "follow_up",
     "activity.new": "field_activity",

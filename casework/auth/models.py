@@ -69,6 +69,7 @@ class User(UserMixin, db.Model):
         CheckConstraint("length(username) >= 3", name="username_length"),
         CheckConstraint("length(full_name) > 0", name="full_name_not_empty"),
         CheckConstraint("language IS NULL OR language IN ('fr', 'en')", name="language_known"),
+        CheckConstraint("title IN ('', 'f', 'm')", name="title_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +78,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # How documents title them: "f" médiatrice, "m" médiateur, "" not said (médiateur).
+    title: Mapped[str] = mapped_column(String(1), default="")
     # None: negotiated from the browser at each visit.
     language: Mapped[str | None] = mapped_column(String(2))
     # Each login session (LoginSession.generation) is opened under this value; replaced

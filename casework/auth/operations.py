@@ -91,7 +91,7 @@ def _commit_user(user):
 
 
 def create_user(actor, *, username, full_name, email, password, roles, teams=(),
-                language=None, active=True) -> User:
+                language=None, active=True, title="") -> User:
     """Create a staff account. ``actor`` is None when created from the command line."""
     username = normalise_username(username)
     problem = (username_problem(username) or password_problem(password)
@@ -99,7 +99,7 @@ def create_user(actor, *, username, full_name, email, password, roles, teams=(),
     if problem:
         raise OperationError(problem)
     user = User(username=username, full_name=full_name.strip(), email=email.strip().lower(),
-                language=language or None, active=active)
+                language=language or None, active=active, title=title or "")
     user.set_password(password)
     user.roles = roles
     user.teams = list(teams)
@@ -109,7 +109,8 @@ def create_user(actor, *, username, full_name, email, password, roles, teams=(),
     return user
 
 
-def update_user(actor, user, *, username, full_name, email, roles, teams, language):
+def update_user(actor, user, *, username, full_name, email, roles, teams, language,
+                title=None):
     """Change an account's identity, roles and teams (not its password or active flag)."""
     username = normalise_username(username)
     problem = (username_problem(username) or email_problem(email.strip())
@@ -124,6 +125,8 @@ def update_user(actor, user, *, username, full_name, email, roles, teams, langua
     user.roles = roles
     user.teams = list(teams)
     user.language = language or None
+    if title is not None:
+        user.title = title
     _commit_user(user)
     log.info("account %s updated by %s, roles %s", user.id, who(actor), sorted(roles))
     return user

@@ -36,6 +36,9 @@ STAFF = [
     ("j.perrin", "Julien Perrin", [MEDIATOR], ["Médiation à l'école"]),
 ]
 
+# How documents title the mediators (médiatrice / médiateur), set by the administrator.
+WOMEN = {"director", "manager", "a.girard", "m.rousseau", "l.chabert", "f.mercier", "admin"}
+
 LOGINS_HELP = f"""Demo logins (password {DEMO_PASSWORD!r} for every demo account):
   admin     administrator: accounts and teams
   director  manager of the six teams: the whole association's reports
@@ -65,7 +68,8 @@ def load_organisation() -> tuple[dict, int]:
         if operations.find_user(username) is None:
             operations.create_user(None, username=username, full_name=full_name,
                                    email=_email(username), password=DEMO_PASSWORD,
-                                   roles=roles, teams=[teams[n] for n in team_names])
+                                   roles=roles, teams=[teams[n] for n in team_names],
+                                   title="f" if username in WOMEN else "m")
             created += 1
     return teams, created
 

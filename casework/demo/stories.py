@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 
 from ..agreements import operations as agreements
 from ..agreements.models import ClauseTemplate
-from ..agreements.views import build_document, party_name
+from ..agreements.views import build_signing_copy, signing_snapshot
 from ..auth.models import Team, User
 from ..cases import operations, workflow
 from ..core.clock import clock_at, today as clock_today, utcnow
@@ -360,17 +360,19 @@ class _Story:
         agreements.save_draft(
             lead, agreement, agreement.version, language="fr",
             meeting_date=agreement.meeting_date, meeting_place=agreement.meeting_place,
-            account=case.description, follow_up_weeks=4, commitments=commitments)
+            account="Les parties expliquent que la vie de l’immeuble leur pèse et souhaitent "
+                    "retrouver des relations de voisinage apaisées.",
+            follow_up_weeks=4, commitments=commitments)
 
     def sign(self, case, lead, due_soon):
         agreement = agreements.current_agreement(case)
-        signatories = [{"name": party_name(p, "fr"), "role": "Partie"} for p in case.parties]
-        signatories += [{"name": lead.full_name, "role": "Médiateur"}]
         follow_up_on = (self.today + timedelta(days=2)) if due_soon else \
             self.day + timedelta(weeks=4)
-        agreements.sign(lead, agreement, agreement.version, signed_on=self.day,
-                        signed_place=case.city, signatories=signatories,
-                        follow_up_on=follow_up_on, document=build_document)
+        agreements.prepare_signing_copy(lead, agreement, agreement.version,
+                                        signed_on=self.day, signed_place=case.city,
+                                        follow_up_on=follow_up_on, build=build_signing_copy)
+        agreements.sign(lead, agreement, agreement.version, sha256=agreement.signing_sha256,
+                        current=signing_snapshot)
 
     def follow_up(self, case, lead, kept=True):
         check = agreements.due_follow_up(case)

@@ -277,6 +277,8 @@ def _forget_documents(agreement):
     (the database allows it: see migration 0008), and so do each scan's SHA-256, size,
     type, uploader and date (migration 0011); a replacement's reason is blanked."""
     agreement.document = None
+    # The signing copy and the data frozen with it name the parties too.
+    agreement.signing_copy = agreement.snapshot = None
     db.session.execute(update(AgreementScan).where(
         AgreementScan.agreement_id == agreement.id).values(
         data=None, reason=sql_case((AgreementScan.number == 1, ""), else_=BLANK)))

@@ -2,7 +2,7 @@
 and when (the agreements' single scan and scan_type columns move into it)
 
 Revision ID: 0011
-Revises: 0009 (to be rebased onto 0010 at the merge)
+Revises: 0010
 Create Date: 2026-12-04
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

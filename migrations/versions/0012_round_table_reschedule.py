@@ -3,7 +3,7 @@ each new date or cancellation, and the date the current one replaces (for the «
 date » letter)
 
 Revision ID: 0012
-Revises: 0009 (the merger puts 0010 and 0011 in between)
+Revises: 0011
 Create Date: 2026-12-04
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

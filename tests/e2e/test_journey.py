@@ -98,24 +98,32 @@ def test_referral_to_closed_case(page, base_url, login, screenshots):
     respondent.get_by_label("ne pas faire de bruit après 22 h", exact=True).check()
     respondent.get_by_label("poser des patins sous les pieds des chaises et des tables", exact=True).check()
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.locator(".cw-paper")).to_contain_text("Bruno Castellane s'engage à")
+    expect(page.locator(".cw-paper")).to_contain_text("Bruno Castellane s’engage à")
     page.screenshot(path=f"{screenshots}/agreement-editor.png", full_page=True)
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger pour imprimer (.docx)").click()
+        page.get_by_role("link", name="Télécharger le projet (.docx)").click()
     document = Document(io.BytesIO(open(download.value.path(), "rb").read()))
     lines = [p.text for p in document.paragraphs]
-    castellane = lines.index("M. Bruno Castellane s'engage à :")
+    castellane = lines.index("M. Bruno Castellane s’engage à\u00a0:")
     assert lines[castellane + 1:castellane + 3] == [
         "1.\tne pas faire de bruit après 22 h",
         "2.\tposer des patins sous les pieds des chaises et des tables"]
     assert "1.\tsignaler directement à son voisin toute gêne, calmement" in lines
-    assert f"Dossier n° {reference}" in lines
+    assert f"Dossier n°\u00a0{reference}" in lines
+    assert "PROJET" in "\n".join(p.text for p in document.sections[0].header.paragraphs)
 
-    page.get_by_role("link", name="Marquer comme signé").click()
-    page.get_by_label("L’accord est signé : figer cette version", exact=True).check()
+    # The signing copy: prepared, downloaded (what is printed), then marked as signed.
+    page.get_by_role("link", name="Préparer l’exemplaire à signer").click()
+    page.get_by_role("button", name="Préparer l’exemplaire à signer").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger l’exemplaire à signer (.docx)").click()
+    printed = open(download.value.path(), "rb").read()
+    page.get_by_label("Tous les signataires ont signé l’exemplaire imprimé\u00a0: figer cette "
+                      "version", exact=True).check()
     page.get_by_role("button", name="Marquer comme signé").click()
     expect(page.get_by_text("Accord signé et figé")).to_be_visible()
+    assert printed.startswith(b"PK")  # kept byte for byte: see test_agreement_signing
 
     page.get_by_role("link", name=reference).first.click()
     page.get_by_role("link", name="Faire le suivi").click()
