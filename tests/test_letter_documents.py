@@ -9,9 +9,10 @@ from datetime import date, datetime, timezone
 import pytest
 from docx import Document
 
+from casework.core.documents import Organisation
 from casework.letters import documents as d
 
-SERVICE = d.Service("Association de médiation sociale", "10 rue de la République, 69001 Lyon",
+SERVICE = Organisation("Association de médiation sociale", "10 rue de la République, 69001 Lyon",
                     "04 78 00 00 00", "mediation@example.org")
 CONTACT = d.Contact("Mona Médiatrice", "04 78 00 00 00", "mediation@example.org")
 NOW = datetime(2026, 3, 10, 10, tzinfo=timezone.utc)

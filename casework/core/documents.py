@@ -2,6 +2,7 @@
 font, the dates written out, and text that Word accepts."""
 import copy
 import dataclasses
+from dataclasses import dataclass
 import io
 import re
 from datetime import date
@@ -112,7 +113,23 @@ def word_safe(value):
 # — Letters: what every letter shares (the letterhead, the window-envelope address, the
 # date line, the signature, the document's properties) ——————————————————————————————
 
-LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+# The document's language tag, for Word's proofing and for screen readers.
+LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB", "ar": "ar"}
+
+
+@dataclass
+class Organisation:
+    """The organisation that writes: its name, address, switchboard and e-mail."""
+    name: str
+    address: str
+    phone: str
+    email: str = ""
+
+    @classmethod
+    def from_config(cls, config) -> "Organisation":
+        """The organisation as the settings name it (ORGANISATION_NAME, _ADDRESS…)."""
+        return cls(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
+                   config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"])
 
 
 def letterhead(section, name: str, details: str):

@@ -12,21 +12,12 @@ from datetime import date, datetime
 from babel.dates import format_date
 from docx.shared import Cm, Pt
 
-from ..core.documents import (BRAND, a4_page, city_of, document_properties, letterhead,
-                              new_document, page_footer, right_aligned, signature_block,
-                              to_bytes, window_address, word_safe)
+from ..core.documents import (BRAND, Organisation, a4_page, city_of, document_properties,
+                              letterhead, new_document, page_footer, right_aligned,
+                              signature_block, to_bytes, window_address, word_safe)
 
 NB, NNB = "\u00a0", "\u202f"  # before « : » and inside « » / before « ; ! ? »
 LANGUAGES = ("fr", "en")
-
-
-@dataclass
-class Service:
-    """The organisation that writes: its name, address, switchboard and e-mail."""
-    name: str
-    address: str
-    phone: str
-    email: str = ""
 
 
 @dataclass
@@ -441,7 +432,7 @@ def names_list(names, language: str) -> str:
     return ", ".join(names[:-1]) + joiner + names[-1]
 
 
-def _page(service: Service, language: str, footer: str, created: datetime, title: str):
+def _page(service: Organisation, language: str, footer: str, created: datetime, title: str):
     document = new_document()
     section = a4_page(document, top_bottom_cm=1.8, sides_cm=2.0)
     letterhead(section, service.name, " · ".join(
@@ -484,7 +475,7 @@ def _sign(document, text, contact: Contact):
     block.paragraph_format.space_before = Cm(1.6)
 
 
-def referrer_letter(service: Service, letter: ReferrerLetter, today: date,
+def referrer_letter(service: Organisation, letter: ReferrerLetter, today: date,
                     created: datetime) -> bytes:
     """The letter telling the referrer that the case was taken up, or that it was closed
     (with its outcome in one neutral line)."""
@@ -526,7 +517,7 @@ def _fact(document, sentence: str):
     document.add_paragraph(sentence, style="List Bullet")
 
 
-def attestation(service: Service, data: Attestation, today: date,
+def attestation(service: Organisation, data: Attestation, today: date,
                 created: datetime) -> bytes:
     """The attestation of a mediation attempt, for one party (article 750-1 CPC)."""
     service, data = word_safe((service, data))
@@ -589,7 +580,7 @@ def attestation(service: Service, data: Attestation, today: date,
     return to_bytes(document)
 
 
-def party_letter(service: Service, letter: PartyLetter, today: date,
+def party_letter(service: Organisation, letter: PartyLetter, today: date,
                  created: datetime) -> bytes:
     """A letter to a party who cannot be reached, or who declined mediation: short,
     warm, the door left open, the contact given."""

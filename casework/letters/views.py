@@ -9,6 +9,7 @@ from ..auth.models import MANAGER
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404, get_on_case_or_404
 from ..cases.models import Party
 from ..core.clock import today, utcnow
+from ..core.documents import Organisation
 from ..core.errors import OperationError
 from . import documents, operations
 from .forms import AttestationForm, PartyLetterForm, ReferrerLetterForm
@@ -18,10 +19,8 @@ bp = Blueprint("letters", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def service() -> documents.Service:
-    config = current_app.config
-    return documents.Service(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
-                             config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"])
+def service() -> Organisation:
+    return Organisation.from_config(current_app.config)
 
 
 def contact(case) -> documents.Contact:

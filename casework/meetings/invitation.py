@@ -11,17 +11,18 @@ The letters name nobody but the addressee and the mediator who signs: the other 
 are counted (« l’autre partie », « les autres parties concernées »), not named, and the
 reason of a cancellation (often private) is never written.
 """
-import io
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_datetime
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..core.documents import BRAND, a4_page, long_date, new_document, word_safe
+from ..core.clock import utcnow
+from ..core.documents import (Organisation, a4_page, city_of, document_properties, letterhead, long_date,
+                              new_document, right_aligned, to_bytes, window_address,
+                              word_safe)
 
 KINDS = ("invitation", "new_date", "cancellation")
 NBSP = "\u00a0"
@@ -233,16 +234,6 @@ INTERPRETER = {
            "пригласить: позвоните нам по номеру {phone}."),
 }
 RIGHT_TO_LEFT = {"ar"}
-# The document's language tag, for Word's proofing and for screen readers.
-LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB", "ar": "ar"}
-
-
-@dataclass
-class Organisation:
-    name: str
-    address: str
-    phone: str
-    email: str = ""
 
 
 @dataclass
@@ -369,21 +360,13 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
     text = TEXT[language]
     document = new_document()
     section = a4_page(document, top_bottom_cm=1.6, sides_cm=2.0, size=10.5)
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = organisation.name
-    properties.title = text["subject"][kind if kind != "new_date" or meeting.replaces
-                                       else "changed"].split(f"{NBSP}: ")[-1]
-    properties.language = LANGUAGE_TAGS[language]
-    properties.revision = 1
-    if created is not None:
-        properties.created = properties.modified = created.replace(tzinfo=None)
-
-    # Letterhead, in the page header.
-    header = section.header.paragraphs[0]
-    run = header.add_run(organisation.name)
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(13), BRAND
-    header.add_run(f"\n{organisation.address} · {organisation.phone}"
-                   + (f" · {organisation.email}" if organisation.email else "")).font.size = Pt(9)
+    document_properties(
+        document, author=organisation.name, language=language,
+        title=text["subject"][kind if kind != "new_date" or meeting.replaces
+                              else "changed"].split(f"{NBSP}: ")[-1],
+        created=(created or utcnow()).replace(tzinfo=None))
+    letterhead(section, organisation.name, f"{organisation.address} · {organisation.phone}"
+               + (f" · {organisation.email}" if organisation.email else ""))
 
     if rtl:
         document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(
@@ -395,15 +378,10 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
                           place=_left_to_right(meeting.place))
 
     # The addressee, where a window envelope (DL, window on the right) shows it.
-    block = document.add_paragraph()
-    block.paragraph_format.left_indent = Cm(9.5)
-    block.paragraph_format.space_before = Cm(2.2)
-    block.paragraph_format.space_after = Cm(1.2)
     honorific = text["honorific"][addressee.civility]
-    name = " ".join(x for x in (honorific, addressee.first_name, addressee.last_name) if x)
-    block.add_run(name).bold = True
-    for address_line in addressee.address_lines:
-        block.add_run("\n" + address_line)
+    block = window_address(document, " ".join(
+        x for x in (honorific, addressee.first_name, addressee.last_name) if x),
+        addressee.address_lines)
 
     # A party who reads another language: one line in it, first after their address (which
     # stays where the envelope's window shows it).
@@ -418,10 +396,8 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
         if addressee.language in RIGHT_TO_LEFT:
             _right_to_left(note)
 
-    city = organisation.address.split(",")[-1].strip().lstrip("0123456789 ") or ""
-    made_in = document.add_paragraph(text["made_in"].format(city=city,
-                                                            today=dated(today, language)))
-    made_in.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    right_aligned(document, text["made_in"].format(city=city_of(organisation.address),
+                                                   today=dated(today, language)))
     document.add_paragraph(text["reference"].format(reference=meeting.reference))
     subject_key = "changed" if kind == "new_date" and not meeting.replaces else kind
     document.add_paragraph().add_run(text["subject"][subject_key]).bold = True
@@ -490,9 +466,7 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
                     for paragraph in cell.paragraphs:
                         _right_to_left(paragraph)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def _details(document, text, meeting, language, *, cancelled):

@@ -18,6 +18,7 @@ from ..cases.lists import readable
 from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
 from ..core.clock import to_local, to_utc, today, utcnow
+from ..core.documents import Organisation
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db, limiter
@@ -377,8 +378,7 @@ def invitation(reference, table_id, party_id):
                     (table.mediators or [current_user])[0])
     body = letters.letter(
         kind,
-        letters.Organisation(config["ORGANISATION_NAME"], config["ORGANISATION_ADDRESS"],
-                             config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"]),
+        Organisation.from_config(config),
         letters.Addressee(party.civility, party.first_name, party.last_name,
                           party_address_lines(party, case), party.language),
         letters.Meeting(case.reference, to_local(table.starts_at), table.duration_minutes,
