@@ -186,3 +186,16 @@ def test_arabic_letters_once_the_organisation_offers_them(app, client, make, org
     options = client.get(f"/cases/{case.reference}/parties/new").text.split(
         'id="language"', 1)[1].split("</select>", 1)[0]
     assert 'value="ar"' in options and "interpreter" not in options
+
+
+def test_the_invitations_address_writes_the_floor_as_a_french_address_does(app, client, make,
+                                                                           org, case):
+    """« bâtiment B, esc. 2, 3ᵉ étage » above the street, never a bare « 3 »."""
+    with app.app_context():
+        party = db.session.get(Party, case.parties[0].id)
+        party.street, party.building, party.staircase, party.floor = (
+            "12 rue Garibaldi", "B", "2", "3")
+        party.postcode, party.city = "69008", "Lyon"
+        db.session.commit()
+    text = text_of(download(client, make, org, case, case.parties[0]))
+    assert "B, esc. 2, 3\u1d49\u00a0étage\n12 rue Garibaldi\n69008 Lyon" in text

@@ -18,7 +18,7 @@ from ..cases.lists import readable
 from ..cases.models import Case, Party
 from ..cases.operations import eligible_mediators
 from ..core.clock import to_local, to_utc, today, utcnow
-from ..core.documents import Organisation
+from ..core.documents import Organisation, postal_lines
 from ..core.errors import EditConflict, OperationError
 from ..core.forms import choices
 from ..extensions import db, limiter
@@ -398,12 +398,7 @@ def invitation(reference, table_id, party_id):
 
 def party_address_lines(party, case):
     """The postal lines of a party; the case's address when theirs was not given."""
-    source = party if party.street else case
-    details = ", ".join(x for x in (source.building,
-                                    f"esc. {source.staircase}" if source.staircase else "",
-                                    source.floor) if x)
-    return [line for line in (details, source.street,
-                              f"{source.postcode} {source.city}".strip()) if line]
+    return postal_lines(party if party.street else case)
 
 
 @bp.route("/calendar/<token>.ics")
