@@ -30,7 +30,7 @@ HEIGHT = 1100  # pixels of a page's height: text still readable, the folder smal
 MOST_PAGES = 4  # of one document (a spreadsheet prints dozens: its first page only)
 SHOWN_WIDTH = 280  # pixels of a page in the index (a click shows it whole)
 COLOURS = 32
-LANGUAGES = {"fr": "French", "en": "English"}
+LANGUAGES = {"fr": "French", "en": "English", "ar": "Arabic"}
 
 
 def build(work: Path) -> dict:
@@ -95,7 +95,8 @@ def plural(count, word):
 def index(work: Path, produced: dict, pages: dict) -> str:
     lines = ["# The documents Casework hands out", "",
              "Every kind of document, as a user downloads it from the demo-like organisation "
-             "of `tests/documents.py` (made-up residents: Untel, Tartempion, Quidam, Lambda), "
+             "of `tests/documents.py` (made-up residents: Untel, Tartempion, Quidam, Lambda, "
+             "Yılmaz, Benali; a made-up referrer, Claire Martin), "
              "rendered with LibreOffice. Made by `.venv/bin/python docs/documents.py`; the "
              "tests render the same kinds, and a hostile cast too "
              "(`tests/test_document_rendering.py`).", ""]

@@ -124,9 +124,18 @@ def test_every_kind_builds_and_keeps_what_was_typed(produced, cast, kind):
     assert missing(document.texts, file_text(kind.extension, document.body)) == []
 
 
-@pytest.mark.parametrize("cast", CASTS)
-@pytest.mark.parametrize("kind", [k for k in KINDS if k.renders],
-                         ids=[k.name for k in KINDS if k.renders])
+def rendering_cases():
+    """(cast, kind) of every page document; a defect reported and not fixed yet is
+    expected to fail (strictly: the fix makes it pass and drops the entry)."""
+    for kind in KINDS:
+        for cast in CASTS:
+            if kind.renders:
+                marks = [pytest.mark.xfail(strict=True, reason=kind.defects[cast])] \
+                    if cast in kind.defects else []
+                yield pytest.param(cast, kind, marks=marks, id=f"{kind.name}-{cast}")
+
+
+@pytest.mark.parametrize("cast, kind", list(rendering_cases()))
 def test_every_kind_renders_to_its_pages_without_losing_text(produced, rendered, cast, kind):
     document = got(produced, cast, kind)
     if (cast, kind.name) not in rendered and kind.extension == "xlsx" and \
