@@ -800,13 +800,9 @@ KINDS = [
     Kind("invitation-en", "Invitation to a round table", "en", "docx", (1, 1),
          invitation(lambda scene: scene.english_case, "en")),
     Kind("invitation-interpreter-fr", "Invitation, party with another language "
-         "(French, interpreter line)", "fr", "docx", (1, 1), interpreted_invitation,
-         defects={"realistic": "the interpreter line pushes the closing and the signature "
-                               "alone onto a second page"}),
+         "(French, interpreter line)", "fr", "docx", (1, 1), interpreted_invitation),
     Kind("invitation-ar", "Invitation to a round table (Arabic letters offered)", "ar",
-         "docx", (1, 1), arabic_invitation,
-         defects={"realistic": "the case reference « 2026-0006 » is laid out right to left "
-                               "and reads « 0006-2026 »"}),
+         "docx", (1, 1), arabic_invitation),
     Kind("new-date-fr", "Round table moved: the « nouvelle date » letter", "fr", "docx",
          (1, 1), changed_invitation("moved", "fr")),
     Kind("new-date-en", "Round table moved: the new date letter", "en", "docx", (1, 1),

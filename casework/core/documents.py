@@ -141,12 +141,12 @@ def letterhead(section, name: str, details: str):
     return header
 
 
-def window_address(document, name: str, lines):
+def window_address(document, name: str, lines, space_after_cm: float = 1.5):
     """The addressee where a window envelope (DL, window on the right) shows it."""
     block = document.add_paragraph()
     block.paragraph_format.left_indent = Cm(9.5)
     block.paragraph_format.space_before = Cm(2.2)
-    block.paragraph_format.space_after = Cm(1.5)
+    block.paragraph_format.space_after = Cm(space_after_cm)
     block.add_run(name).bold = True
     for line in lines:
         block.add_run("\n" + line)

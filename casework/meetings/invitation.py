@@ -378,14 +378,13 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
                           place=_left_to_right(meeting.place))
 
     # The addressee, where a window envelope (DL, window on the right) shows it.
+    # A party who reads another language: one line in it, first after their address (which
+    # stays where the envelope's window shows it); the page keeps room for it.
+    line = INTERPRETER.get(addressee.language) if language != addressee.language else None
     honorific = text["honorific"][addressee.civility]
     block = window_address(document, " ".join(
         x for x in (honorific, addressee.first_name, addressee.last_name) if x),
-        addressee.address_lines)
-
-    # A party who reads another language: one line in it, first after their address (which
-    # stays where the envelope's window shows it).
-    line = INTERPRETER.get(addressee.language) if language != addressee.language else None
+        addressee.address_lines, space_after_cm=0.4 if line else 1.2)
     if line:
         note = document.add_paragraph()
         note.paragraph_format.space_before = Pt(6)
@@ -398,7 +397,8 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
 
     right_aligned(document, text["made_in"].format(city=city_of(organisation.address),
                                                    today=dated(today, language)))
-    document.add_paragraph(text["reference"].format(reference=meeting.reference))
+    document.add_paragraph(text["reference"].format(
+        reference=_left_to_right(meeting.reference) if rtl else meeting.reference))
     subject_key = "changed" if kind == "new_date" and not meeting.replaces else kind
     document.add_paragraph().add_run(text["subject"][subject_key]).bold = True
 
@@ -448,7 +448,7 @@ def letter(kind: str, organisation: Organisation, addressee: Addressee, meeting:
     # Room for the mediator's handwritten signature, above their name.
     signature = document.add_paragraph()
     signature.paragraph_format.left_indent = Cm(9.5)
-    signature.paragraph_format.space_before = Cm(2.0)
+    signature.paragraph_format.space_before = Cm(1.5 if line else 2.0)
     signature.paragraph_format.keep_together = True
     signature.add_run(meeting.mediator_name).bold = True
     signature.add_run(f"\n{text['signature']}")
