@@ -406,10 +406,11 @@ def date_of(value, language):
     return day(value, language)
 
 
-def amendment_title(data, text):
+def amendment_title(data, text, language=None):
     n = data.version_number - 1
     if data.amends_on:
-        return text["amendment_title"].format(n=n, date=date_of(data.amends_on, data.language))
+        return text["amendment_title"].format(
+            n=n, date=date_of(data.amends_on, language or languages_of(data.language)[0]))
     return text["amendment_title_undated"].format(n=n)
 
 
@@ -443,7 +444,7 @@ def sentences(data, language=None):
             if data.amends_on else "",
             reference_phrase=text["reference_phrase"].format(reference=data.reference),
             **common)
-        title = amendment_title(data, text)
+        title = amendment_title(data, text, lang)
     else:
         preamble = text["preamble"].format(about=about, **common)
         title = text["title"]
