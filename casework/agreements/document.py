@@ -891,7 +891,7 @@ def _build_bilingual(data):
     fr, en = TEXT[langs[0]], TEXT[langs[1]]
     said, said_en = sentences(data, langs[0]), sentences(data, langs[1])
     document = _start(data, fr, said, fr["draft_note"] + "\n" + en["draft_note"],
-                      both("initials", langs).replace("\u00a0: / ", " / "))
+                      fr["initials"].rstrip("\u00a0: ") + " / " + en["initials"])
     if data.draft:
         mark = document.add_paragraph()
         mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
