@@ -3,7 +3,6 @@ English) it is written in French and in English, side by side, the French text
 authoritative; the mediator writes both texts; the signing copy is frozen as printed."""
 import hashlib
 import io
-import os
 
 import pytest
 from docx import Document
@@ -229,9 +228,6 @@ def test_the_bilingual_signing_copy_is_frozen_byte_for_byte(app, client, org, ca
     page = client.get(f"/cases/{case.reference}/agreement", headers=EN).text
     assert "turn the music down after 9" in page and "baisser la musique" in page
     assert AUTHORITATIVE_EN in page and "Jones" not in page
-    if os.environ.get("CASEWORK_SAVE_DOCUMENTS"):
-        with open(os.environ["CASEWORK_SAVE_DOCUMENTS"] + "/bilingual-2.docx", "wb") as out:
-            out.write(printed)
 
 
 def test_an_amendment_says_what_changes_in_both_languages(app, client, org, case):
@@ -296,6 +292,3 @@ def test_a_four_party_signing_copy(app, client, make, org, refs):
     cells = [cell.text for row in Document(io.BytesIO(printed)).tables[-1].rows
              for cell in row.cells if cell.text]
     assert len(cells) == 5
-    if os.environ.get("CASEWORK_SAVE_DOCUMENTS"):
-        with open(os.environ["CASEWORK_SAVE_DOCUMENTS"] + "/bilingual-4.docx", "wb") as out:
-            out.write(printed)
