@@ -74,8 +74,9 @@ def add_case(app, make, org, *, status="closed", closed_days_ago=30, parties=Non
                            outcome="agreement", minutes="Hélène Dupont parle du chien.",
                            created_by_id=mediator.id, mediators=[mediator],
                            invited=[first, second], attended=[first, second])
-        agreement = Agreement(case=case, number=1, status="signed", language="fr",
+        agreement = Agreement(case=case, number=1, status="signed", language="fr-en",
                               meeting_place="Chez Mme Dupont", account="Mme Dupont raconte.",
+                              account_en="Mrs Dupont tells her story.",
                               signed_on=clock.today() - timedelta(days=closed_days_ago + 10),
                               signatories=[{"name": "Mme Hélène Duponte", "kind": "party"},
                                            {"name": "M. Karim Benali", "kind": "party"},
@@ -83,9 +84,11 @@ def add_case(app, make, org, *, status="closed", closed_days_ago=30, parties=Non
                               document=DOCUMENT, sha256=hashlib.sha256(DOCUMENT).hexdigest(),
                               created_by_id=mediator.id,
                               commitments=[Commitment(party_id=first.id, position=0,
-                                                      text="Hélène Dupont baisse le son."),
+                                                      text="Hélène Dupont baisse le son.",
+                                                      text_en="Hélène Dupont turns it down."),
                                            Commitment(party_id=second.id, position=1,
-                                                      text="tenir le chien en laisse")])
+                                                      text="tenir le chien en laisse",
+                                                      text_en="keep the dog on a lead")])
         db.session.add_all([intervention, table, agreement])
         db.session.flush()
         # Two scans of the signed copy: the first, then a replacement that says why.
@@ -147,7 +150,7 @@ def everything_written(app, case_id):
                         texts.append(json.dumps(value, ensure_ascii=False))
         for commitment in db.session.execute(select(Commitment).join(Agreement).where(
                 Agreement.case_id == case_id)).scalars():
-            texts.append(commitment.text)
+            texts += [commitment.text, commitment.text_en]
         return "\n".join(texts)
 
 
@@ -220,6 +223,9 @@ def test_stored_documents_and_scans_are_deleted_but_the_fingerprint_stays(app, m
         assert [s["name"] for s in agreement.signatories] == [
             "#1", "#2", org["mediator"].full_name]
         assert [c.text for c in agreement.commitments] == ["—", "—"]
+        # A bilingual agreement's English texts too.
+        assert agreement.account_en == ""
+        assert [c.text_en for c in agreement.commitments] == ["", ""]
 
 
 def test_anonymising_again_changes_nothing(app, make, org, refs):

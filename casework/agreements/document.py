@@ -37,6 +37,7 @@ class PartyBlock:
     name: str            # « Mme Hélène Dupont »
     address: str
     commitments: list    # texts, in order
+    commitments_en: list = field(default_factory=list)  # bilingual: the English, same order
 
 
 @dataclass
@@ -80,6 +81,11 @@ class AgreementData:
     amends_on: date | None = None      # the signature date of the protocol amended
     changes: Changes | None = None
     created: datetime | None = None    # the document's creation date (default: now)
+    # A bilingual agreement ("fr-en"): the English of the parties' texts, beside the French
+    # (``account``, ``subject``, ``joint_commitments``, which are then French).
+    account_en: str = ""
+    subject_en: str = ""
+    joint_commitments_en: list = field(default_factory=list)
 
 
 TEXT = {
@@ -160,6 +166,9 @@ TEXT = {
         "party": "Partie",
         "mediator": {"f": "Médiatrice", "m": "Médiateur", "": "Médiateur"},
         "page": "page {page}/{pages}",
+        "bilingual_note": "Le présent protocole est rédigé en français et en anglais. Seul le "
+                          "texte français fait foi.",
+        "authoritative": "Seul le texte français fait foi.",
     },
     "en": {
         "title": "Agreement",
@@ -236,8 +245,35 @@ TEXT = {
         "party": "Party",
         "mediator": {"f": "Mediator", "m": "Mediator", "": "Mediator"},
         "page": "page {page} of {pages}",
+        "bilingual_note": "This agreement is written in French and in English. Only the "
+                          "French text is authoritative.",
+        "authoritative": "Only the French text is authoritative.",
     },
 }
+
+# The document's language: one language, or a bilingual code whose first language is
+# the authoritative text and the second its translation ("fr-en"). Another pair would need
+# its texts here and its columns in the models; nothing else assumes French and English.
+LANGUAGE_CODES = ("fr", "en", "fr-en")
+BILINGUAL = "fr-en"
+
+
+def languages_of(code):
+    """("fr",), ("en",), ("fr", "en"): the languages a document is written in, the
+    authoritative one first."""
+    code = code if code in LANGUAGE_CODES else "fr"
+    return tuple(code.split("-"))
+
+
+def is_bilingual(data):
+    return len(languages_of(data.language)) > 1
+
+
+def both(key, langs, **values):
+    """A fixed text in each language, « Préambule / Preamble » (once when they agree)."""
+    found = [TEXT[lang][key].format(**values) if values else TEXT[lang][key]
+             for lang in langs]
+    return " / ".join(dict.fromkeys(found))
 
 # — Words ——————————————————————————————————————————————————————————————————————
 
@@ -342,11 +378,16 @@ def mediator_key(mediators):
 
 
 def signatory_rows(data, text):
-    """(name, role) for every signatory: the parties, then the mediators."""
+    """(name, role) for every signatory: the parties, then the mediators (a bilingual
+    document's roles in both languages: « Partie / Party »)."""
     if data.signatories:
         return [tuple(row) for row in data.signatories]
-    return ([(p.name, text["party"]) for p in data.parties]
-            + [(m.name, text["mediator"][m.title or ""]) for m in data.mediators])
+    langs = languages_of(data.language)
+    roles = [TEXT[lang] for lang in langs] if len(langs) > 1 else [text]
+    return ([(p.name, " / ".join(dict.fromkeys(t["party"] for t in roles)))
+             for p in data.parties]
+            + [(m.name, " / ".join(dict.fromkeys(t["mediator"][m.title or ""] for t in roles)))
+               for m in data.mediators])
 
 
 _ORDINAL = re.compile(r"\b(\d+)(?:e|è|ème|eme)(?=\s|$|,)")
@@ -365,10 +406,11 @@ def date_of(value, language):
     return day(value, language)
 
 
-def amendment_title(data, text):
+def amendment_title(data, text, language=None):
     n = data.version_number - 1
     if data.amends_on:
-        return text["amendment_title"].format(n=n, date=date_of(data.amends_on, data.language))
+        return text["amendment_title"].format(
+            n=n, date=date_of(data.amends_on, language or languages_of(data.language)[0]))
     return text["amendment_title_undated"].format(n=n)
 
 
@@ -381,16 +423,19 @@ def footer_label(data, text):
     return (text["draft"] + " — " + label) if data.draft else label
 
 
-def sentences(data):
-    """The document's phrases that depend on the data, shared with the HTML preview."""
-    text = TEXT[data.language if data.language in TEXT else "fr"]
-    lang = data.language if data.language in TEXT else "fr"
+def sentences(data, language=None):
+    """The document's phrases that depend on the data, shared with the HTML preview; a
+    bilingual document's in ``language`` (default: the authoritative one)."""
+    langs = languages_of(data.language)
+    lang = language if language in langs else langs[0]
+    text = TEXT[lang]
     key = mediator_key(data.mediators)
     when = text["when"].format(date=long_date(data.meeting_date, lang)) \
         if data.meeting_date else ""
     where = " " + typeset(at_place(data.meeting_place, lang), lang) \
         if data.meeting_place else ""
-    about = text["about"].format(subject=data.subject) if data.subject else ""
+    subject = data.subject_en if len(langs) > 1 and lang == "en" else data.subject
+    about = text["about"].format(subject=subject) if subject else ""
     common = dict(when=when, where=where, with_mediators=text["with_mediators"][key],
                   organisation=data.organisation_name)
     if data.version_number > 1:
@@ -399,7 +444,7 @@ def sentences(data):
             if data.amends_on else "",
             reference_phrase=text["reference_phrase"].format(reference=data.reference),
             **common)
-        title = amendment_title(data, text)
+        title = amendment_title(data, text, lang)
     else:
         preamble = text["preamble"].format(about=about, **common)
         title = text["title"]
@@ -417,7 +462,8 @@ def sentences(data):
         "nature": text["nature_amendment" if data.version_number > 1 else "nature"],
         "mediators": text["mediators"][key], "breach": text["breach"].format(
             to_mediators=text["to_mediators"][key]),
-        "footer": footer_label(data, text),
+        "footer": footer_label(data, text) if len(langs) == 1 else " / ".join(
+            footer_label(data, TEXT[code]) for code in langs),
         "unchanged": text["unchanged"].format(date=amends_date),
         "unchanged_none": text["unchanged_none"].format(date=amends_date),
         "signatories": signatory_rows(data, text),
@@ -490,18 +536,31 @@ def _numbered(document, number, text):
 def _normalise(data):
     data = word_safe(data)
     mediators = [m if isinstance(m, Mediator) else Mediator(str(m)) for m in data.mediators]
-    lang = data.language if data.language in TEXT else "fr"
-    fix = (lambda value: typeset(value, lang))
-    parties = [PartyBlock(p.name, fix(p.address), [fix(c) for c in p.commitments])
+    lang = data.language if data.language in LANGUAGE_CODES else "fr"
+    first = languages_of(lang)[0]
+    fix = (lambda value: typeset(value, first))
+    fix_en = (lambda value: typeset(value, "en"))
+
+    def fix_text(value):
+        # A bilingual text is a (French, English) pair.
+        if isinstance(value, (list, tuple)):
+            return tuple(typeset(part, code) for part, code in zip(value, languages_of(lang)))
+        return fix(value)
+
+    parties = [PartyBlock(p.name, fix(p.address), [fix(c) for c in p.commitments],
+                          [fix_en(c) for c in p.commitments_en])
                for p in data.parties]
     changes = data.changes
     if changes is not None:
-        changes = Changes(*[[tuple(fix(x) if i else x for i, x in enumerate(row)) for row in rows]
+        changes = Changes(*[[tuple(fix_text(x) if i else x for i, x in enumerate(row))
+                             for row in rows]
                             for rows in (changes.added, changes.changed, changes.withdrawn,
                                          changes.unchanged)])
     return dataclasses.replace(
         data, language=lang, mediators=mediators, parties=parties, changes=changes,
-        account=fix(data.account), joint_commitments=[fix(c) for c in data.joint_commitments])
+        account=fix(data.account), joint_commitments=[fix(c) for c in data.joint_commitments],
+        account_en=fix_en(data.account_en),
+        joint_commitments_en=[fix_en(c) for c in data.joint_commitments_en])
 
 
 def prepared(data):
@@ -516,7 +575,8 @@ def _properties(document, data, text, title):
     properties.author = properties.last_modified_by = data.organisation_name[:255]
     properties.title = title[:255]
     properties.subject = text["reference"].format(reference=data.reference)
-    properties.language = "fr-FR" if data.language == "fr" else "en-GB"
+    # A bilingual document's language is its authoritative text's.
+    properties.language = "fr-FR" if languages_of(data.language)[0] == "fr" else "en-GB"
     properties.created = properties.modified = created
     properties.revision = 1
     properties.comments = ""
@@ -551,36 +611,12 @@ def _keep(paragraph):
 
 def build(data: AgreementData) -> bytes:
     data = _normalise(data)
+    if is_bilingual(data):
+        return _build_bilingual(data)
     lang = data.language
     text = TEXT[lang]
     said = sentences(data)
-    document = new_document(data.template)
-    section = document.sections[0]
-    if not data.template:
-        a4_page(document, top_bottom_cm=2.0, sides_cm=2.2)
-        document.styles["Normal"].paragraph_format.space_after = Pt(4)
-        header = section.header.paragraphs[0]
-        if data.logo:
-            header.add_run().add_picture(io.BytesIO(data.logo), height=Cm(1.4))
-            header.add_run("  ")
-        name = header.add_run(data.organisation_name)
-        name.bold, name.font.size, name.font.color.rgb = True, Pt(12), BRAND
-        header.add_run(f"\n{data.organisation_address} · {data.organisation_phone}"
-                       ).font.size = Pt(8.5)
-    if data.draft:
-        mark = section.header.add_paragraph()
-        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = mark.add_run(text["draft_note"])
-        run.bold, run.font.size, run.font.color.rgb = True, Pt(10), DRAFT_RED
-
-    section.header.paragraphs[-1].paragraph_format.space_after = Pt(10)
-    page_footer(section, said["footer"], text["page"])
-    initials = section.footer.paragraphs[0].insert_paragraph_before()
-    initials.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    initials.paragraph_format.space_after = Pt(6)
-    run = initials.add_run(text["initials"] + "_" * 28)
-    run.font.size, run.font.color.rgb = Pt(8.5), GREY
-    _properties(document, data, text, said["title"])
+    document = _start(data, text, said, text["draft_note"], text["initials"])
 
     if data.draft:
         mark = document.add_paragraph()
@@ -598,16 +634,7 @@ def build(data: AgreementData) -> bytes:
     subtitle.add_run(text["reference"].format(reference=data.reference))
 
     _heading(document, text["parties"])
-    for party in data.parties:
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(0.5)
-        paragraph.add_run(party.name).bold = True
-        if party.address:
-            paragraph.add_run(f", {party.address}")
-    _heading(document, said["mediators"])
-    paragraph = document.add_paragraph(", ".join(m.name for m in data.mediators)
-                                       + f" ({data.organisation_name})")
-    paragraph.paragraph_format.left_indent = Cm(0.5)
+    _parties_and_mediators(document, data, said["mediators"])
 
     _heading(document, text["preamble_title"])
     document.add_paragraph(said["preamble"])
@@ -630,11 +657,59 @@ def build(data: AgreementData) -> bytes:
     _keep(document.paragraphs[-1])
     _keep(_heading(document, text["signatures_title"]))
     _keep(document.add_paragraph(said["made_at"]))
-    _signatures(document, said["signatories"], text)
+    _signatures(document, said["signatories"], [text["read"]])
+    return _saved(document)
 
+
+def _saved(document):
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _parties_and_mediators(document, data, mediators_heading):
+    for party in data.parties:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.5)
+        paragraph.add_run(party.name).bold = True
+        if party.address:
+            paragraph.add_run(f", {party.address}")
+    _heading(document, mediators_heading)
+    paragraph = document.add_paragraph(", ".join(m.name for m in data.mediators)
+                                       + f" ({data.organisation_name})")
+    paragraph.paragraph_format.left_indent = Cm(0.5)
+
+
+def _start(data, text, said, draft_note, initials_label):
+    """The document with its page, letterhead, draft mark, footer and properties."""
+    document = new_document(data.template)
+    section = document.sections[0]
+    if not data.template:
+        a4_page(document, top_bottom_cm=2.0, sides_cm=2.2)
+        document.styles["Normal"].paragraph_format.space_after = Pt(4)
+        header = section.header.paragraphs[0]
+        if data.logo:
+            header.add_run().add_picture(io.BytesIO(data.logo), height=Cm(1.4))
+            header.add_run("  ")
+        name = header.add_run(data.organisation_name)
+        name.bold, name.font.size, name.font.color.rgb = True, Pt(12), BRAND
+        header.add_run(f"\n{data.organisation_address} · {data.organisation_phone}"
+                       ).font.size = Pt(8.5)
+    if data.draft:
+        mark = section.header.add_paragraph()
+        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = mark.add_run(draft_note)
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(10), DRAFT_RED
+
+    section.header.paragraphs[-1].paragraph_format.space_after = Pt(10)
+    page_footer(section, said["footer"], text["page"])
+    initials = section.footer.paragraphs[0].insert_paragraph_before()
+    initials.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    initials.paragraph_format.space_after = Pt(6)
+    run = initials.add_run(initials_label + "_" * 28)
+    run.font.size, run.font.color.rgb = Pt(8.5), GREY
+    _properties(document, data, text, said["title"])
+    return document
 
 
 def _commitments(document, data, text):
@@ -694,7 +769,7 @@ def _changed(document, number, row, text):
             _keep(line)
 
 
-def _signatures(document, rows, text):
+def _signatures(document, rows, hints):
     """Two signature blocks a row: name, role, the handwritten mention and room to sign.
     Rows never split, and each keeps with the next, the table with the text above."""
     table = document.add_table(rows=0, cols=2)
@@ -715,9 +790,10 @@ def _signatures(document, rows, text):
             paragraph.add_run(name).bold = True
             role_line = cell.add_paragraph()
             role_line.add_run(role)
-            hint = cell.add_paragraph().add_run(text["read"])
-            hint.italic, hint.font.size, hint.font.color.rgb = True, Pt(8), GREY
-            for _ in range(4):  # room for the mention and the signature
+            for line in hints:  # « Lu et approuvé », in each language
+                hint = cell.add_paragraph().add_run(line)
+                hint.italic, hint.font.size, hint.font.color.rgb = True, Pt(8), GREY
+            for _ in range(5 - len(hints)):  # room for the mention and the signature
                 cell.add_paragraph()
             for item in cell.paragraphs:
                 item.paragraph_format.keep_with_next = not last or item is not \
@@ -731,3 +807,208 @@ def _cant_split():
     element = OxmlElement("w:cantSplit")
     element.set(qn("w:val"), "true")
     return element
+
+
+# — The bilingual document ————————————————————————————————————————————————————————
+# Headings « Préambule / Preamble » on one line; the fixed sentences in French, then in
+# English in italics; the parties' own texts (the account, the commitments, what an
+# amendment changes) side by side in a two-column table, French left, English right, one
+# row per commitment so each reads against its translation. « Seul le texte français
+# fait foi » under the title and again above the signatures.
+
+COLUMN = Cm(8.3)
+
+
+def _translation(document, value):
+    """The English of the sentence above it: italic, grey, a little smaller."""
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(value)
+    run.italic, run.font.size, run.font.color.rgb = True, Pt(10), GREY
+    _run_language(run, "en-GB")
+    return paragraph
+
+
+def _run_language(run, language):
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    run._r.get_or_add_rPr().append(lang)
+
+
+def _in_both(document, said, said_en, key):
+    """A fixed sentence in French, then its English."""
+    document.add_paragraph(said[key] if key in said else TEXT["fr"][key])
+    return _translation(document, said_en[key] if key in said_en else TEXT["en"][key])
+
+
+def _side_by_side(document, rows, last=False):
+    """``rows``: [(French paragraphs, English paragraphs)], each a list of
+    (number or "", text). Rows never split; ``last``: the table keeps with what follows
+    (the signatures)."""
+    table = document.add_table(rows=0, cols=2)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row_values in rows:
+        cells = table.add_row().cells
+        for cell, items, language in zip(cells, row_values, ("fr-FR", "en-GB")):
+            cell.width = COLUMN
+            for index, (number, value) in enumerate(items):
+                paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+                paragraph.paragraph_format.space_after = Pt(3)
+                if number:
+                    paragraph.paragraph_format.left_indent = Cm(0.6)
+                    paragraph.paragraph_format.first_line_indent = Cm(-0.6)
+                    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.6))
+                    paragraph.add_run(f"{number}.\t").bold = True
+                run = paragraph.add_run(value)
+                if language != "fr-FR":
+                    _run_language(run, language)
+        table.rows[-1]._tr.get_or_add_trPr().append(_cant_split())
+    for index, row in enumerate(table.rows):
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                # Word and LibreOffice keep a table row with the next one when its
+                # paragraphs keep with next: the whole last table stays with the signatures.
+                paragraph.paragraph_format.keep_with_next = \
+                    (last and index == len(table.rows) - 1) \
+                    or (index < len(table.rows) - 1 and len(table.rows) <= 3)
+    return table
+
+
+def _bilingual_heading(document, key, level=1, **values):
+    return _heading(document, both(key, ("fr", "en"), **values), level)
+
+
+def _pair(value):
+    """(French, English) of a change's text; a text recorded in French alone has no
+    English."""
+    if isinstance(value, (list, tuple)):
+        return (value[0], value[1] if len(value) > 1 else "")
+    return (value, "")
+
+
+def _build_bilingual(data):
+    langs = languages_of(data.language)
+    fr, en = TEXT[langs[0]], TEXT[langs[1]]
+    said, said_en = sentences(data, langs[0]), sentences(data, langs[1])
+    document = _start(data, fr, said, fr["draft_note"] + "\n" + en["draft_note"],
+                      fr["initials"].rstrip("\u00a0: ") + " / " + en["initials"])
+    if data.draft:
+        mark = document.add_paragraph()
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = mark.add_run(both("draft", langs))
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(16), DRAFT_RED
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(12)
+    title.paragraph_format.space_after = Pt(0)
+    run = title.add_run(said["title"])
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(20 if data.version_number == 1
+                                                         else 16), BRAND
+    english = document.add_paragraph()
+    english.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = english.add_run(said_en["title"])
+    run.italic, run.font.size, run.font.color.rgb = True, Pt(14 if data.version_number == 1
+                                                             else 12), BRAND
+    _run_language(run, "en-GB")
+    subtitle = document.add_paragraph()
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.add_run(" / ".join(t["reference"].format(reference=data.reference)
+                                for t in (fr, en)))
+    note = document.add_paragraph()
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note.paragraph_format.space_before = Pt(4)
+    run = note.add_run(fr["bilingual_note"])
+    run.bold, run.font.size = True, Pt(9.5)
+    run = note.add_run("\n" + en["bilingual_note"])
+    run.italic, run.font.size = True, Pt(9.5)
+    _run_language(run, "en-GB")
+
+    _bilingual_heading(document, "parties")
+    _parties_and_mediators(document, data, " / ".join(
+        dict.fromkeys((said["mediators"], said_en["mediators"]))))
+    _bilingual_heading(document, "preamble_title")
+    _in_both(document, said, said_en, "preamble")
+    if data.account.strip() or data.account_en.strip():
+        _bilingual_heading(document, "account_title")
+        _side_by_side(document, [tuple(
+            [("", block.strip()) for block in value.strip().split("\n\n") if block.strip()]
+            for value in (data.account, data.account_en))])
+    for key in ("nature", "confidentiality", "follow_up", "breach"):
+        _bilingual_heading(document, f"{key}_title")
+        _in_both(document, said, said_en, key)
+
+    if data.version_number > 1 and data.changes is not None:
+        _bilingual_changes(document, data, said, said_en)
+    else:
+        _bilingual_commitments(document, data)
+
+    _keep(document.paragraphs[-1])
+    _keep(_bilingual_heading(document, "signatures_title"))
+    _keep(document.add_paragraph(said["made_at"]))
+    _keep(_translation(document, said_en["made_at"]))
+    authoritative = _keep(document.add_paragraph())
+    authoritative.add_run(fr["authoritative"]).bold = True
+    run = authoritative.add_run(" / " + en["authoritative"])
+    run.italic = True
+    _run_language(run, "en-GB")
+    _signatures(document, said["signatories"], [fr["read"], en["read"]])
+    return _saved(document)
+
+
+def _numbered_rows(french, english):
+    """One row per commitment: « 1. ne pas… » beside "1. make no…" (an English text not
+    written yet leaves its cell empty)."""
+    count = max(len(french), len(english))
+    return [([(n + 1, french[n])] if n < len(french) else [],
+             [(n + 1, english[n])] if n < len(english) and english[n] else [])
+            for n in range(count)]
+
+
+def _bilingual_commitments(document, data):
+    _bilingual_heading(document, "commitments_title")
+    blocks = [(both("party_commits", ("fr", "en"), name=party.name), party.commitments,
+               party.commitments_en) for party in data.parties if party.commitments]
+    if data.joint_commitments:
+        blocks.append((both("joint", ("fr", "en")), data.joint_commitments,
+                       data.joint_commitments_en))
+    for index, (heading, french, english) in enumerate(blocks):
+        _heading(document, heading, level=2)
+        _side_by_side(document, _numbered_rows(french, english),
+                      last=index == len(blocks) - 1)
+
+
+def _bilingual_changes(document, data, said, said_en):
+    changes = data.changes
+    fr, en = TEXT["fr"], TEXT["en"]
+    _bilingual_heading(document, "changes_title")
+    if not (changes.added or changes.changed or changes.withdrawn):
+        _in_both(document, said, said_en, "no_change")
+    number = 0
+    for key in ("added", "changed", "withdrawn"):
+        rows = getattr(changes, key)
+        if not rows:
+            continue
+        _bilingual_heading(document, key, level=2)
+        table_rows = []
+        for row in rows:
+            number += 1
+            who = row[0]
+            if key == "changed":
+                before, after = _pair(row[1]), _pair(row[2])
+                table_rows.append(tuple(
+                    [(number, _who(who, t)), ("", t["before"] + before[i]),
+                     ("", t["after"] + after[i])] for i, t in enumerate((fr, en))))
+            else:
+                value = _pair(row[1])
+                table_rows.append(tuple([(number, f"{_who(who, t)} — {value[i]}")]
+                                        for i, t in enumerate((fr, en))))
+        _side_by_side(document, table_rows)
+    _bilingual_heading(document, "unchanged_title")
+    if changes.unchanged:
+        _keep(document.add_paragraph(said["unchanged"]))
+        _keep(_translation(document, said_en["unchanged"]))
+        _side_by_side(document, [tuple(
+            [(index, f"{_who(who, t)} — {_pair(value)[i]}")] for i, t in enumerate((fr, en)))
+            for index, (who, value) in enumerate(changes.unchanged, start=1)], last=True)
+    else:
+        _in_both(document, said, said_en, "unchanged_none")

@@ -18,6 +18,22 @@ def commitment_lines(text):
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
+def translation_lines(text):
+    """A bilingual agreement's English, line by line against the French: line 2 translates
+    commitment 2, so an empty line in between is a translation not written yet."""
+    lines = [line.strip(" -•\t") for line in (text or "").splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def check_translations(form, field):
+    lines = translation_lines(field.data)
+    if any(len(line) > MAX_COMMITMENT_LENGTH for line in lines):
+        raise ValidationError(_l("A commitment has at most %(n)d characters.",
+                                 n=MAX_COMMITMENT_LENGTH))
+
+
 def check_commitments(form, field):
     lines = commitment_lines(field.data)
     if len(lines) > MAX_COMMITMENTS:
@@ -30,7 +46,9 @@ def check_commitments(form, field):
 class AgreementFormBase(Form):
     version = HiddenField()
     language = SelectField(_l("Language of the document"),
-                           choices=choices([("fr", "Français"), ("en", "English")]))
+                           choices=choices([("fr", "Français"), ("en", "English"), (
+                               "fr-en", _l("French and English (the French text is "
+                                           "authoritative)"))]))
     meeting_date = DateField(_l("Date of the round table"),
                              validators=[DataRequired(_l("Enter a valid date."))])
     meeting_place = StringField(_l("Place of the round table"), filters=[strip],
@@ -40,6 +58,10 @@ class AgreementFormBase(Form):
                             description=_l("Written for the parties, in neutral words: "
                                            "« the parties say that… »; never who is wrong, "
                                            "never copied from the referral."))
+    account_en = TextAreaField(_l("The situation, in English"),
+                               filters=[strip], validators=[Length(max=5000)],
+                               description=_l("The translation of the text above, for the "
+                                              "English column of the document."))
     follow_up_weeks = IntegerField(_l("Follow-up after (weeks)"), default=4,
                                    validators=[InputRequired(_l("Enter a number of weeks.")),
                                                NumberRange(1, 26)])
@@ -50,7 +72,18 @@ def agreement_form(parties, clauses_by_scope, **kwargs):
     "joint": […]} standard clauses offered."""
 
     class AgreementForm(AgreementFormBase):
-        pass
+        def validate(self, extra_validators=None):
+            valid = super().validate(extra_validators)
+            for key in [p.id for p in parties] + ["joint"]:
+                french = commitment_lines(self[f"commitments_{key}"].data)
+                english = self[f"commitments_en_{key}"]
+                if self.language.data == "fr-en" \
+                        and len(translation_lines(english.data)) > len(french):
+                    english.errors = list(english.errors) + [_l(
+                        "More lines in English than commitments in French: line 1 "
+                        "translates commitment 1, line 2 commitment 2…")]
+                    valid = False
+            return valid
 
     party_clauses = choices([(c.id, c.text_fr) for c in clauses_by_scope["party"]])
     joint_clauses = choices([(c.id, c.text_fr) for c in clauses_by_scope["joint"]])
@@ -58,11 +91,17 @@ def agreement_form(parties, clauses_by_scope, **kwargs):
         setattr(AgreementForm, f"commitments_{party.id}", TextAreaField(
             _l("%(name)s undertakes to (one commitment per line)", name=party.display_name),
             validators=[check_commitments]))
+        setattr(AgreementForm, f"commitments_en_{party.id}", TextAreaField(
+            _l("In English, line by line (line 1 translates commitment 1)"),
+            validators=[check_translations]))
         setattr(AgreementForm, f"clauses_{party.id}", MultiCheckboxField(
             _l("Add standard clauses"), coerce=int, choices=party_clauses))
     AgreementForm.commitments_joint = TextAreaField(
         _l("The parties undertake to (one commitment per line)"),
         validators=[check_commitments])
+    AgreementForm.commitments_en_joint = TextAreaField(
+        _l("In English, line by line (line 1 translates commitment 1)"),
+        validators=[check_translations])
     AgreementForm.clauses_joint = MultiCheckboxField(_l("Add standard clauses"), coerce=int,
                                                      choices=joint_clauses)
     return AgreementForm(**kwargs)

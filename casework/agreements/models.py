@@ -14,7 +14,9 @@ from ..auth.models import User
 from ..reference.models import ReferenceItem
 
 AGREEMENT_STATUSES = ("draft", "signed", "superseded")
-LANGUAGES = ("fr", "en")
+# "fr-en": bilingual, French and English side by side, the French text authoritative
+# (the first language of the code is the authoritative one; the second is its translation).
+LANGUAGES = ("fr", "en", "fr-en")
 RESULTS = ("kept", "partly_kept", "not_kept")
 SCALE = (1, 2, 3, 4)  # 1 not at all … 4 fully
 
@@ -50,7 +52,7 @@ class Agreement(db.Model):
     __table_args__ = (
         UniqueConstraint("case_id", "number", name="uq_agreements_case_number"),
         CheckConstraint("status IN ('draft', 'signed', 'superseded')", name="status_known"),
-        CheckConstraint("language IN ('fr', 'en')", name="language_known"),
+        CheckConstraint("language IN ('fr', 'en', 'fr-en')", name="language_known"),
         # The signed bytes' hash stays when retention deletes the document itself.
         CheckConstraint("status = 'draft' OR sha256 IS NOT NULL", name="signed_has_document"),
     )
@@ -60,10 +62,12 @@ class Agreement(db.Model):
                                          index=True)
     number: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(12), default="draft")
-    language: Mapped[str] = mapped_column(String(2), default="fr")
+    language: Mapped[str] = mapped_column(String(5), default="fr")
     meeting_date: Mapped[date | None] = mapped_column(Date)
     meeting_place: Mapped[str] = mapped_column(String(250), default="")
     account: Mapped[str] = mapped_column(Text, default="")
+    # A bilingual agreement's English translation of the account (the French is ``account``).
+    account_en: Mapped[str] = mapped_column(Text, default="")
     follow_up_weeks: Mapped[int] = mapped_column(Integer, default=4)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     signed_on: Mapped[date | None] = mapped_column(Date)
@@ -108,6 +112,8 @@ class Commitment(db.Model):
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(String(500))
+    # A bilingual agreement's English translation ("" until written; ``text`` is French).
+    text_en: Mapped[str] = mapped_column(String(500), default="")
 
     agreement: Mapped[Agreement] = relationship(back_populates="commitments")
     party: Mapped[Party | None] = relationship()

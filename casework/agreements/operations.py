@@ -37,10 +37,31 @@ def all_versions(case):
 
 def parties_language(parties):
     """The agreement's language by default: the one the parties share, English when every
-    party prefers English, French otherwise (French, the text that is authoritative,
-    when they differ) — never the interface language of whoever drafts it."""
+    party prefers English; French and English (the French text authoritative) when some
+    prefer English and others not; French otherwise — never the interface language of
+    whoever drafts it."""
     languages = {p.language for p in parties}
-    return "en" if languages == {"en"} else "fr"
+    if languages == {"en"}:
+        return "en"
+    return "fr-en" if "en" in languages else "fr"
+
+
+def missing_english(agreement):
+    """What a bilingual agreement still lacks in English: {"account": True} and, per party
+    id (None: the joint commitments), the numbers of the commitments not translated."""
+    if agreement.language != "fr-en":
+        return {}
+    missing = {}
+    if agreement.account.strip() and not agreement.account_en.strip():
+        missing["account"] = True
+    numbers = {}
+    for commitment in agreement.commitments:
+        numbers.setdefault(commitment.party_id, []).append(commitment)
+    for party_id, commitments in numbers.items():
+        lacking = [n for n, c in enumerate(commitments, start=1) if not c.text_en.strip()]
+        if lacking:
+            missing[party_id] = lacking
+    return missing
 
 
 def start_draft(actor, case):
@@ -60,12 +81,14 @@ def start_draft(actor, case):
         language=parties_language(case.parties),
         meeting_date=table.starts_at.date() if table else today(),
         meeting_place=table.place_label if table else "",
-        account=previous.account if previous else "")
+        account=previous.account if previous else "",
+        account_en=previous.account_en if previous else "")
     if previous is not None:
         agreement.language = previous.language
         agreement.follow_up_weeks = previous.follow_up_weeks
         agreement.commitments = [Commitment(party_id=c.party_id, position=c.position,
-                                            text=c.text) for c in previous.commitments]
+                                            text=c.text, text_en=c.text_en)
+                                 for c in previous.commitments]
     db.session.add(agreement)
     changes = workflow.take(case, name)
     record_event(case, actor, "agreement_drafted" if previous is None else "agreement_amended",
@@ -77,8 +100,10 @@ def start_draft(actor, case):
 
 
 def save_draft(actor, agreement, version, *, language, meeting_date, meeting_place, account,
-               follow_up_weeks, commitments):
-    """Save the draft. ``commitments``: [(party_id or None for joint, text)], in order.
+               follow_up_weeks, commitments, account_en=""):
+    """Save the draft. ``commitments``: [(party_id or None for joint, text)] or, bilingual,
+    [(party_id, French, English)], in order; a bilingual draft may be saved with English
+    texts still missing (it cannot be prepared for signing until they are written).
     A signing copy prepared earlier no longer matches: it is dropped."""
     case = agreement.case
     denied(actor, "change", case)
@@ -86,15 +111,17 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
         raise OperationError(_l("A signed agreement cannot be changed; amend it instead."))
     check_version(agreement, version)
     party_ids = {p.id for p in case.parties}
-    if any(pid is not None and pid not in party_ids for pid, _ in commitments):
+    commitments = [tuple(row) + ("",) * (3 - len(row)) for row in commitments]
+    if any(row[0] is not None and row[0] not in party_ids for row in commitments):
         raise OperationError(_l("Choose among the parties of this case."))
     agreement.language = language
     agreement.meeting_date = meeting_date
     agreement.meeting_place = meeting_place
     agreement.account = account
+    agreement.account_en = account_en or ""
     agreement.follow_up_weeks = follow_up_weeks
-    agreement.commitments = [Commitment(party_id=pid, position=i, text=text)
-                             for i, (pid, text) in enumerate(commitments)]
+    agreement.commitments = [Commitment(party_id=pid, position=i, text=text, text_en=text_en)
+                             for i, (pid, text, text_en) in enumerate(commitments)]
     drop_signing_copy(agreement)
     commit(db.session)
     return agreement
@@ -115,6 +142,9 @@ def check_can_sign(case, agreement):
                                 "status.")) from None
     if not agreement.commitments:
         raise OperationError(_l("An agreement needs at least one commitment."))
+    if missing_english(agreement):
+        raise OperationError(_l("The English text is not complete: write it in the editor, "
+                                "beside the French, before preparing the signing copy."))
 
 
 def prepare_signing_copy(actor, agreement, version, *, signed_on, signed_place, follow_up_on,

@@ -6,6 +6,7 @@ import os
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from ..web.labels import LANGUAGE_LABELS
 from . import document as agreement_document
 from . import operations, scans
 from .forms import (ClauseForm, PrepareForm, ScanForm, SignForm, agreement_form,
-                    commitment_lines, follow_up_form)
+                    commitment_lines, follow_up_form, translation_lines)
 from .models import Agreement, AgreementScan, ClauseTemplate
 
 bp = Blueprint("agreements", __name__)
@@ -66,24 +67,36 @@ def document_data(agreement, *, signing=False) -> agreement_document.AgreementDa
     """The agreement's data, from the case as it is now. ``signing``: the signing copy
     (place, date, follow-up date, every signatory; no « PROJET » mark)."""
     case, language = agreement.case, agreement.language
-    by_party = {}
+    # A bilingual agreement names the parties as its authoritative (French) text does.
+    langs = agreement_document.languages_of(language)
+    bilingual = len(langs) > 1
+    by_party, by_party_en = {}, {}
     for commitment in agreement.commitments:
         by_party.setdefault(commitment.party_id, []).append(commitment.text)
+        by_party_en.setdefault(commitment.party_id, []).append(
+            commitment.text_en if bilingual else "")
     mediators = [agreement_document.Mediator(m.full_name, m.title or "")
                  for m in round_table_mediators(case)]
-    text = agreement_document.TEXT[language]
-    names = {p.id: party_name(p, language) for p in case.parties}
-    signatories = [(names[p.id], text["party"]) for p in case.parties] + [
-        (m.name, text["mediator"][m.title]) for m in mediators]
+    names = {p.id: party_name(p, langs[0]) for p in case.parties}
+    roles = [agreement_document.TEXT[code] for code in langs]
+    signatories = [(names[p.id], " / ".join(dict.fromkeys(t["party"] for t in roles)))
+                   for p in case.parties] + [
+        (m.name, " / ".join(dict.fromkeys(t["mediator"][m.title] for t in roles)))
+        for m in mediators]
+
+    def worded(c):
+        # What an amendment compares: the French and the English of a bilingual text.
+        return (c.text, c.text_en) if bilingual else c.text
     config = current_app.config
+    codes = [c.code for c in case.categories]
     amends_on, changes = None, None
     if agreement.number > 1:
         previous = operations.previous_signed(agreement)
         if previous is not None:
             amends_on = previous.signed_on
             found = operations.commitment_changes(
-                [(c.party_id, c.text) for c in previous.commitments],
-                [(c.party_id, c.text) for c in agreement.commitments])
+                [(c.party_id, worded(c)) for c in previous.commitments],
+                [(c.party_id, worded(c)) for c in agreement.commitments])
             changes = agreement_document.Changes(**{
                 key: [(names.get(row[0], "") if row[0] else "",) + tuple(row[1:])
                       for row in rows] for key, rows in found.items()})
@@ -93,13 +106,15 @@ def document_data(agreement, *, signing=False) -> agreement_document.AgreementDa
         organisation_phone=config["ORGANISATION_PHONE"],
         reference=case.reference, language=language, meeting_date=agreement.meeting_date,
         meeting_place=agreement.meeting_place,
-        subject=agreement_document.neutral_subject([c.code for c in case.categories],
-                                                   language),
-        account=agreement.account,
+        subject=agreement_document.neutral_subject(codes, langs[0]),
+        subject_en=agreement_document.neutral_subject(codes, "en") if bilingual else "",
+        account=agreement.account, account_en=agreement.account_en if bilingual else "",
         parties=[agreement_document.PartyBlock(names[p.id], address(p),
-                                               by_party.get(p.id, []))
+                                               by_party.get(p.id, []),
+                                               by_party_en.get(p.id, []) if bilingual else [])
                  for p in case.parties],
         mediators=mediators, joint_commitments=by_party.get(None, []),
+        joint_commitments_en=by_party_en.get(None, []) if bilingual else [],
         follow_up_on=agreement.follow_up_on if signing else None,
         signed_on=agreement.signed_on if signing else None,
         signed_place=agreement.signed_place if signing else "",
@@ -136,7 +151,11 @@ def shown(agreement):
 
 def preview_context(data):
     data = agreement_document.prepared(data)
-    return {"preview": data, "said": agreement_document.sentences(data)}
+    langs = agreement_document.languages_of(data.language)
+    return {"preview": data, "said": agreement_document.sentences(data, langs[0]),
+            # A bilingual agreement: the sentences of its translation (else None).
+            "said_en": agreement_document.sentences(data, langs[1]) if len(langs) > 1
+            else None}
 
 
 def offered_clauses(case):
@@ -183,28 +202,40 @@ def edit(reference):
         form.meeting_date.data = agreement.meeting_date
         form.meeting_place.data = agreement.meeting_place
         form.account.data = agreement.account
+        form.account_en.data = agreement.account_en
         form.follow_up_weeks.data = agreement.follow_up_weeks
         for party_id in [p.id for p in case.parties] + [None]:
-            field = form[f"commitments_{party_id or 'joint'}"]
-            field.data = "\n".join(c.text for c in agreement.commitments
-                                   if c.party_id == party_id)
+            key = party_id or "joint"
+            mine = [c for c in agreement.commitments if c.party_id == party_id]
+            form[f"commitments_{key}"].data = "\n".join(c.text for c in mine)
+            form[f"commitments_en_{key}"].data = "\n".join(c.text_en for c in mine).rstrip()
+        show_missing_english(form, agreement)
     if form.validate_on_submit():
         by_id = {c.id: c for c in clauses["party"] + clauses["joint"]}
+        bilingual = form.language.data == agreement_document.BILINGUAL
         commitments = []
         for party_id in [p.id for p in case.parties] + [None]:
             key = party_id or "joint"
             lines = commitment_lines(form[f"commitments_{key}"].data)
+            # Kept when the language changes back and forth (the fields are then hidden).
+            english = translation_lines(form[f"commitments_en_{key}"].data)
             for clause_id in form[f"clauses_{key}"].data or []:
-                text = by_id[clause_id].text(form.language.data)
+                # A clause from the library fills both texts of a bilingual agreement.
+                clause = by_id[clause_id]
+                text = clause.text(form.language.data)
                 if text not in lines:
+                    if bilingual:
+                        english += [""] * (len(lines) - len(english)) + [clause.text_en]
                     lines.append(text)
-            commitments += [(party_id, line) for line in lines]
+            commitments += [(party_id, line, english[i] if i < len(english) else "")
+                            for i, line in enumerate(lines)]
         try:
             operations.save_draft(
                 current_user, agreement, form.version.data, language=form.language.data,
                 meeting_date=form.meeting_date.data, meeting_place=form.meeting_place.data,
                 account=form.account.data, follow_up_weeks=form.follow_up_weeks.data,
-                commitments=commitments)
+                commitments=commitments,
+                account_en=form.account_en.data)
         except EditConflict as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -221,10 +252,30 @@ def edit(reference):
                            clauses=clauses, **editor_context(case, agreement))
 
 
+def show_missing_english(form, agreement):
+    """Next to each English field, what a bilingual draft still lacks in English: the
+    signing copy cannot be prepared until it is written."""
+    for key, numbers in operations.missing_english(agreement).items():
+        if key == "account":
+            field, message = form.account_en, _(
+                "Write the English of the account: the signing copy cannot be prepared "
+                "without it.")
+        else:
+            field = form[f"commitments_en_{key or 'joint'}"]
+            message = ngettext(
+                "Missing in English: commitment %(numbers)s. The signing copy cannot be "
+                "prepared without it.",
+                "Missing in English: commitments %(numbers)s. The signing copy cannot be "
+                "prepared without them.", len(numbers),
+                numbers=", ".join(str(n) for n in numbers))
+        field.errors = list(field.errors) + [message]
+
+
 def editor_context(case, agreement):
     """The preview, the words that take sides, the parties' languages."""
     data = document_data(agreement)
-    texts = [agreement.account] + [c.text for c in agreement.commitments]
+    texts = [agreement.account, agreement.account_en] + [
+        text for c in agreement.commitments for text in (c.text, c.text_en)]
     return {**preview_context(data),
             "partial_words": agreement_document.partial_words(*texts),
             "parties_language": operations.parties_language(case.parties),
@@ -274,6 +325,10 @@ def prepare(reference):
     agreement, back = draft_or_back(case, reference)
     if back:
         return back
+    if operations.missing_english(agreement):
+        flash(_("The English text is not complete: write it in the editor, beside the "
+                "French, before preparing the signing copy."), "warning")
+        return redirect(url_for("agreements.edit", reference=reference))
     form = PrepareForm()
     if request.method == "GET":
         form.version.data = agreement.version

@@ -240,7 +240,7 @@ def anonymise_case(case, *, user, reason, note="") -> bool:
                        .values(reason=""))
     agreement_ids = select(Agreement.id).where(Agreement.case_id == case.id)
     db.session.execute(update(Commitment).where(Commitment.agreement_id.in_(agreement_ids))
-                       .values(text=BLANK))
+                       .values(text=BLANK, text_en=""))
     db.session.execute(update(FollowUp).where(FollowUp.case_id == case.id).values(note=""))
     db.session.execute(update(FollowUpResult).where(FollowUpResult.follow_up_id.in_(
         select(FollowUp.id).where(FollowUp.case_id == case.id))).values(note=""))
@@ -248,7 +248,7 @@ def anonymise_case(case, *, user, reason, note="") -> bool:
     for agreement in db.session.execute(select(Agreement).where(
             Agreement.case_id == case.id)).scalars():
         _forget_documents(agreement)
-        agreement.account = agreement.meeting_place = ""
+        agreement.account = agreement.account_en = agreement.meeting_place = ""
         agreement.signatories = [
             {**s, "name": _party_signatory(s.get("name", ""), pattern, names)}
             if s.get("kind") == "party" else s for s in agreement.signatories or []]
@@ -381,12 +381,14 @@ def _erase_party(party, now):
         # The document names every party: it cannot be kept without this person's name.
         _forget_documents(agreement)
         agreement.account = scrub(agreement.account)
+        agreement.account_en = scrub(agreement.account_en)
         agreement.meeting_place = scrub(agreement.meeting_place)
         agreement.signatories = [
             {**s, "name": name} if s.get("kind") == "party" and pattern is not None
             and pattern.search(s.get("name", "")) else s for s in agreement.signatories or []]
         for commitment in agreement.commitments:
             commitment.text = scrub(commitment.text) or BLANK
+            commitment.text_en = scrub(commitment.text_en)
     for check in db.session.execute(select(FollowUp).where(
             FollowUp.case_id == case.id)).scalars():
         check.note = scrub(check.note)
