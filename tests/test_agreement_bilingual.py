@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from casework.agreements.models import Agreement
 from casework.cases.models import Case
+from casework.core import clock
 from casework.extensions import db
 from tests.test_agreement_signing import header_of, text_of
 from tests.test_agreements import clauses, latest, prepare, sign, state  # noqa: F401
@@ -196,8 +197,9 @@ def test_the_document_holds_both_texts_and_says_the_french_is_authoritative(
     signatures = document.tables[-1]
     cells = [cell.text for row in signatures.rows for cell in row.cells if cell.text]
     assert len(cells) == 3  # two parties, one mediator
-    for cell in cells:
+    for cell in cells[:2]:   # the parties write the mention; the mediator signs alone
         assert "«\u00a0Lu et approuvé\u00a0»" in cell and "“Read and approved”" in cell
+    assert "Lu et approuvé" not in cells[2] and "Read and approved" not in cells[2]
     assert "Partie / Party" in cells[0]
 
 
@@ -243,6 +245,7 @@ def test_an_amendment_says_what_changes_in_both_languages(app, client, org, case
         "tell the neighbours before a party", "turn the music down after 9 pm"]
     _, smith = db_parties(app)
     draft(client, case, app, extra={
+        "meeting_date": clock.today().isoformat(),   # on or after the signing
         f"commitments_{smith}": "baisser la musique après 22 h",
         f"commitments_en_{smith}": "turn the music down after 10 pm"})
     body = client.get(f"/cases/{case.reference}/agreement.docx").data

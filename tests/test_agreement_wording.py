@@ -21,6 +21,7 @@ from casework.auth.models import User
 from casework.cases.models import Case
 from casework.core import clock
 from casework.extensions import db
+from tests.office import to_pdf
 from tests.test_agreements import (clauses, latest, prepare, sign,  # noqa: F401
                                    start_and_draft)
 
@@ -45,11 +46,11 @@ def a_case(make, org, *, categories=("noise",), parties=(("Hélène", "Dupont"),
 
 
 def draft(client, case, app, *, account="", commitments=None, joint="se saluer",
-          place="Centre social Mermoz", language="fr"):
+          place="Centre social Mermoz", language="fr", meeting_date="2026-03-03"):
     client.submit(f"/cases/{case.reference}/agreement/start", {},
                   page=f"/cases/{case.reference}/agreement/start")
     data = {"version": str(latest(app).version), "language": language,
-            "meeting_date": "2026-03-03", "meeting_place": place, "account": account,
+            "meeting_date": meeting_date, "meeting_place": place, "account": account,
             "follow_up_weeks": "4", "commitments_joint": joint}
     for party, text in zip(case.parties, commitments or ["ne pas faire de bruit après 22 h",
                                                           "poser des patins sous les chaises"]):
@@ -233,8 +234,7 @@ def test_signatures_never_stand_alone_on_a_page(tmp_path, parties, language):
     path = tmp_path / "agreement.docx"
     path.write_bytes(build(sample(parties=people, language=language,
                                   joint_commitments=["dernier engagement commun"])))
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    to_pdf([path], tmp_path, timeout=180)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "agreement.pdf"), "-"],
                           check=True, capture_output=True, text=True).stdout
     pages = text.split("\f")
@@ -258,7 +258,8 @@ def test_a_real_amendment(app, client, make, org, refs):
                   page=f"/cases/{case.reference}/agreement/start")
     draft(client, case, app, commitments=[
         "ne pas faire de bruit après 21 h\nbaisser le son",
-        "tenir le chien en laisse\npromener le chien avant 22 h"], joint="")
+        "tenir le chien en laisse\npromener le chien avant 22 h"], joint="",
+        meeting_date=clock.today().isoformat())
     assert sign(client, case, app).status_code == 302
     body = client.get(f"/cases/{case.reference}/agreement/v2.docx").data
     text = words(body)
@@ -324,3 +325,40 @@ def test_the_language_follows_the_parties_not_the_interface(app, client, make, o
         made = db.session.execute(select(Agreement).where(Agreement.case_id == other.id)
                                   ).scalar_one()
         assert made.language == "en"
+
+
+def test_an_amendment_is_not_dated_before_the_agreement_it_amends(app, client, make, org,
+                                                                  refs):
+    case = a_case(make, org)
+    client.login("mona.mediator")
+    draft(client, case, app, commitments=["baisser le son", "tenir le chien en laisse"])
+    sign(client, case, app)
+    signed_on = latest(app).signed_on
+    client.submit(f"/cases/{case.reference}/agreement/start", {},
+                  page=f"/cases/{case.reference}/agreement/start")
+    before = latest(app)
+    response = draft(client, case, app, commitments=["baisser le son", "rien"],
+                     meeting_date=(signed_on - timedelta(days=7)).isoformat())
+    assert response.status_code == 200
+    assert "cannot be dated before that agreement was signed" in response.text
+    assert latest(app).meeting_date == before.meeting_date   # nothing saved
+
+
+def test_the_amendment_speaks_of_itself_and_mediators_sign_without_the_mention(
+        app, client, make, org, refs):
+    case = a_case(make, org)
+    client.login("mona.mediator")
+    draft(client, case, app, commitments=["baisser le son", "tenir le chien en laisse"])
+    sign(client, case, app)
+    first = Document(io.BytesIO(client.get(f"/cases/{case.reference}/agreement/v1.docx").data))
+    blocks = {cell.paragraphs[0].text: cell.text for row in first.tables[-1].rows
+              for cell in row.cells if cell.text.strip()}
+    assert "Lu et approuvé" in blocks["Hélène Dupont"]
+    assert "Lu et approuvé" not in blocks["Mona Mediator"]
+    client.submit(f"/cases/{case.reference}/agreement/start", {},
+                  page=f"/cases/{case.reference}/agreement/start")
+    draft(client, case, app, commitments=["baisser le son", "tenir le chien en laisse",
+                                          "se saluer"], meeting_date=clock.today().isoformat())
+    text = words(client.get(f"/cases/{case.reference}/agreement.docx").data)
+    assert "Le présent avenant ne peut être communiqué" in text
+    assert "Le présent protocole ne peut être communiqué" not in text

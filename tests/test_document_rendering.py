@@ -20,6 +20,7 @@ import pytest
 from docx import Document
 
 from casework.extensions import db
+from tests.office import to_pdf
 
 from .conftest import empty_all_tables, pop_leftover_contexts, reset_limiter
 from .documents import (DOCX, HOSTILE, KINDS, REALISTIC, XLSX, Scene, file_text, missing,
@@ -84,10 +85,7 @@ def rendered(produced, tmp_path_factory):
                 path = folder / f"{cast}-{kind.name}.{kind.extension}"
                 path.write_bytes(value.body)
                 files.append(str(path))
-    profile = (folder / "profile").as_uri()  # its own profile: no other soffice is reused
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *files],
-                   capture_output=True, timeout=600)
+    to_pdf(files, folder / "pdf", check=False)
     result = {}
     for cast in CASTS:
         for kind in KINDS:

@@ -11,6 +11,7 @@ from docx import Document
 
 from casework.core.documents import Organisation
 from casework.letters import documents as d
+from tests.office import to_pdf
 
 SERVICE = Organisation("Association de médiation sociale", "10 rue de la République, 69001 Lyon",
                     "04 78 00 00 00", "mediation@example.org")
@@ -98,8 +99,7 @@ def test_each_document_lays_out_on_one_page(tmp_path, language):
         path = tmp_path / f"{kind}-{language}.docx"
         path.write_bytes(build(language, "Mme Hélène Dupont"))
         paths.append(path)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    *map(str, paths)], check=True, capture_output=True, timeout=180)
+    to_pdf(paths, tmp_path, timeout=180)
     for path in paths:
         pdf = path.with_suffix(".pdf")
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

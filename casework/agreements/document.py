@@ -150,6 +150,9 @@ TEXT = {
         "confidentiality": ("Les échanges intervenus lors de la médiation sont confidentiels. "
                             "Le présent protocole ne peut être communiqué qu’avec l’accord de "
                             "toutes les parties."),
+        "confidentiality_amendment": ("Les échanges intervenus lors de la médiation sont "
+                                      "confidentiels. Le présent avenant ne peut être "
+                                      "communiqué qu’avec l’accord de toutes les parties."),
         "nature_title": "Portée du protocole",
         "nature": ("Le présent protocole traduit l’engagement moral des parties. Il ne "
                    "constitue pas une décision de justice."),
@@ -230,6 +233,9 @@ TEXT = {
         "confidentiality": ("What was said during the mediation is confidential. This "
                             "agreement may be shown to others only with the consent of all "
                             "the parties."),
+        "confidentiality_amendment": ("What was said during the mediation is confidential. "
+                                      "This amendment may be shown to others only with the "
+                                      "consent of all the parties."),
         "nature_title": "Nature of this agreement",
         "nature": ("This agreement records the parties’ commitment to each other in good "
                    "faith. It is not a court decision."),
@@ -250,6 +256,9 @@ TEXT = {
         "authoritative": "Only the French text is authoritative.",
     },
 }
+
+# The role a party signs under, in each language (mediators sign under their title).
+PARTY_ROLES = frozenset(text["party"] for text in TEXT.values())
 
 # The document's language: one language, or a bilingual code whose first language is
 # the authoritative text and the second its translation ("fr-en"). Another pair would need
@@ -460,6 +469,8 @@ def sentences(data, language=None):
     return {
         "title": title, "preamble": preamble, "follow_up": follow_up, "made_at": made_at,
         "nature": text["nature_amendment" if data.version_number > 1 else "nature"],
+        "confidentiality": text["confidentiality_amendment" if data.version_number > 1
+                                else "confidentiality"],
         "mediators": text["mediators"][key], "breach": text["breach"].format(
             to_mediators=text["to_mediators"][key]),
         "footer": footer_label(data, text) if len(langs) == 1 else " / ".join(
@@ -769,9 +780,16 @@ def _changed(document, number, row, text):
             _keep(line)
 
 
+def _is_party(role: str) -> bool:
+    """A signatory's role is a party's (« Partie », "Party", « Partie / Party »), not a
+    mediator's."""
+    return all(part in PARTY_ROLES for part in role.split(" / "))
+
+
 def _signatures(document, rows, hints):
-    """Two signature blocks a row: name, role, the handwritten mention and room to sign.
-    Rows never split, and each keeps with the next, the table with the text above."""
+    """Two signature blocks a row: name, role, room to sign and, for a party, the
+    handwritten mention (« Lu et approuvé »: the mediators sign without it). Rows never
+    split, and each keeps with the next, the table with the text above."""
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -790,10 +808,11 @@ def _signatures(document, rows, hints):
             paragraph.add_run(name).bold = True
             role_line = cell.add_paragraph()
             role_line.add_run(role)
-            for line in hints:  # « Lu et approuvé », in each language
+            mention = hints if _is_party(role) else []
+            for line in mention:  # « Lu et approuvé », in each language
                 hint = cell.add_paragraph().add_run(line)
                 hint.italic, hint.font.size, hint.font.color.rgb = True, Pt(8), GREY
-            for _ in range(5 - len(hints)):  # room for the mention and the signature
+            for _ in range(5 - len(mention)):  # room for the mention and the signature
                 cell.add_paragraph()
             for item in cell.paragraphs:
                 item.paragraph_format.keep_with_next = not last or item is not \

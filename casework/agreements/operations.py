@@ -114,6 +114,12 @@ def save_draft(actor, agreement, version, *, language, meeting_date, meeting_pla
     commitments = [tuple(row) + ("",) * (3 - len(row)) for row in commitments]
     if any(row[0] is not None and row[0] not in party_ids for row in commitments):
         raise OperationError(_l("Choose among the parties of this case."))
+    amended = previous_signed(agreement) if agreement.number > 1 else None
+    if amended is not None and meeting_date and amended.signed_on \
+            and meeting_date < amended.signed_on:
+        raise OperationError(_l("An amendment follows the agreement it amends: its round "
+                                "table cannot be dated before that agreement was signed."),
+                             field="meeting_date")
     agreement.language = language
     agreement.meeting_date = meeting_date
     agreement.meeting_place = meeting_place
