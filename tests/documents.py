@@ -275,9 +275,10 @@ class Scene:
         self.org
         return "mediateur0"
 
-    def draft_agreement(self, case, language, commitments, met_days_ago=7):
+    def draft_agreement(self, case, language, commitments, met_days_ago=7, english=()):
         """The lead mediator starts the agreement (or its amendment) and writes it: the
-        commitments are shared out in turn, to each party then to all of them."""
+        commitments are shared out in turn, to each party then to all of them (and, in a
+        bilingual agreement, their ``english`` texts alike)."""
         from casework.agreements.models import Agreement
 
         reference, parties = case["reference"], case["parties"]
@@ -300,6 +301,13 @@ class Scene:
                 if language == "en" else self.cast.account,
                 "follow_up_weeks": "4"}
         data.update({f"commitments_{key}": "\n".join(lines) for key, lines in share.items()})
+        if language == "fr-en":
+            share_en = {key: [] for key in keys}
+            for index, text in enumerate(english):
+                share_en[keys[index % len(keys)]].append(text)
+            data.update({f"commitments_en_{key}": "\n".join(lines)
+                         for key, lines in share_en.items()})
+            data["account_en"] = self.cast.english_account or "The parties talked."
         response = client.submit(f"/cases/{reference}/agreement", data)
         assert response.status_code == 302, refused(response)
 
@@ -547,6 +555,25 @@ def draft_agreement(language):
     return produce
 
 
+def bilingual_agreement(scene):
+    """A French-speaking party and an English-speaking one: the draft in both languages,
+    the French text authoritative."""
+    people = scene.cast.parties[:1] + scene.cast.english_parties[:1]
+    pairs = list(zip(scene.cast.commitments, scene.cast.english_commitments))
+
+    def build():
+        case = scene.case("fr-en", people)
+        scene.draft_agreement(case, "fr-en", [fr for fr, _en in pairs],
+                              english=[en for _fr, en in pairs])
+        return case
+    case = scene.once("drafted:fr-en", build)
+    produced = scene.get(scene.lead, f"/cases/{case['reference']}/agreement.docx")
+    produced.texts = (["Protocole d’accord", "Agreement", case["reference"],
+                       "Seul le texte français fait foi", "Only the French text is authoritative"]
+                      + names(people, "fr") + [typed(text) for pair in pairs for text in pair])
+    return produced
+
+
 AMENDMENT_TEXTS = {"fr": ["Avenant n° 1 au protocole d’accord du", "Engagements ajoutés",
                           "Ce qui ne change pas", "Fait à Lyon, le"],
                    "en": ["Amendment 1 to the agreement of", "Commitments added",
@@ -789,6 +816,8 @@ KINDS = [
          (2, 3), signed_agreement("fr")),
     Kind("agreement-en", "Agreement, signed (the signing copy as printed)", "en", "docx",
          (2, 3), signed_agreement("en")),
+    Kind("agreement-bilingual", "Agreement, French and English (draft; the French text "
+         "authoritative)", "fr", "docx", (2, 4), bilingual_agreement),
     Kind("agreement-draft-fr", "Agreement, draft (PROJET on every page)", "fr", "docx",
          (2, 3), draft_agreement("fr")),
     Kind("agreement-draft-en", "Agreement, draft (DRAFT on every page)", "en", "docx",
