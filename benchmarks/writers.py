@@ -336,15 +336,21 @@ def writer_loop(index, account, base, deadline, tally, start, run):
     username, references = account
     browser = Browser(*base)
     start.wait()
-    try:
-        status, page, _ = browser.request("GET", "/login")
-        form = main_form(page, "/login")
-        fields = dict(form["fields"]) if form else {}
-        fields.update(username=username, password=PASSWORD)
-        status, page, location = browser.request("POST", "/login", fields)
-        tally.answer(status)
-    except (OSError, http.client.HTTPException):
-        status, location = None, ""
+    status, location, page = None, "", ""
+    for attempt in range(10):  # a login whose worker was killed is tried again
+        try:
+            status, page, _ = browser.request("GET", "/login")
+            form = main_form(page, "/login")
+            fields = dict(form["fields"]) if form else {}
+            fields.update(username=username, password=PASSWORD)
+            status, page, location = browser.request("POST", "/login", fields)
+            tally.answer(status)
+            break
+        except (OSError, http.client.HTTPException):
+            status = None
+            with tally.lock:
+                tally.logins["interrupted, tried again"] += 1
+            time.sleep(0.5)
     if status not in (302, 303) or "/login" in location:
         with tally.lock:
             tally.logins["failed"] += 1
@@ -537,7 +543,9 @@ def main(argv=None):
                                  if args.worker_class == "gthread" else f" -w {args.workers}")
     print(f"== {engine_name}, gunicorn {label}, {args.writers} writers, {args.duration:.0f} s"
           + (f", kill -9 about every {args.kill_every:g} s" if args.kill_every else ""))
-    print(f"logins ok {tally.logins['ok']}, failed {tally.logins['failed']}")
+    print(f"logins ok {tally.logins['ok']}, failed {tally.logins['failed']}"
+          + (f" (interrupted by a kill and tried again: {tally.logins['interrupted, tried again']})"
+             if args.kill_every else ""))
     print(f"writes attempted {attempted}: succeeded {o['succeeded']}, "
           f"conflict (409; none expected, writers share no row) {o['conflict (409)']}, "
           f"5xx {o['5xx']}, "
