@@ -28,7 +28,6 @@ import random
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,6 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from datetime import date
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "writers-bench-password"
