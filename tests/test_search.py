@@ -72,12 +72,17 @@ def test_percent_and_underscore_are_taken_literally(client, org, cases, terms):
     assert found == (["helene"] if terms == "garnier %" else [])
 
 
-def test_a_short_word_counts_too(client, org, cases):
-    """Words of one or two letters (below a trigram) must match as well."""
+def test_a_short_word_is_the_start_of_a_word(client, org, cases):
+    """Words of one or two characters count too, at the start of a word (inside words,
+    "ni" would find Garnier and Benali)."""
     client.login("mona.mediator")
     assert references(search(client, "garnier 3").text, cases) == ["helene"]
     assert references(search(client, "garnier 45").text, cases) == []
     assert references(search(client, "45 be").text, cases) == ["karim"]
+    assert references(search(client, "h garnier").text, cases) == ["helene"]
+    assert sorted(references(search(client, "ge").text, cases)) == ["helene", "karim"]
+    assert references(search(client, "ni").text, cases) == []
+    assert references(search(client, "f").text, cases) == ["karim"]
 
 
 def test_search_follows_a_renamed_party(client, org, cases):
@@ -113,8 +118,11 @@ def clone(seed: Case, count: int, search_text_sql: str = "search_text"):
         connection.execute(text(
             f"{prefix}INSERT INTO cases ({', '.join(columns)}) SELECT {select_list} "
             f"FROM cases, {series} WHERE cases.id = :seed"), {"count": count, "seed": seed.id})
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE cases"))
+    if db.engine.dialect.name == "postgresql":
+        # As autovacuum would soon: statistics, and the rows just added merged into the
+        # trigram index (until then in its pending list, which the planner counts).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE cases"))
 
 
 def test_a_search_count_is_capped(app, client, org, cases):
@@ -170,12 +178,13 @@ def test_the_index_serves_the_search(app, client, org, cases):
         clone(cases["karim"], 20_000,
               "'2026 ' || i || ' filler ' || (i % 97) || ' rue du ' || (i % 31)")
     client.login("mona.mediator")
-    for plan in plans_of_the_search(app, client, "Garnier Hélène"):
-        if is_postgres():
-            assert "ix_cases_search_trgm" in plan, plan
-        else:
-            assert "cases_search VIRTUAL TABLE INDEX 0:M" in plan, plan
-    assert references(search(client, "Garnier Hélène").text, cases) == ["helene"]
+    for terms in ("Garnier Hélène", "ga hé"):
+        for plan in plans_of_the_search(app, client, terms):
+            if is_postgres():
+                assert "ix_cases_search_trgm" in plan, plan
+            else:
+                assert "cases_search VIRTUAL TABLE INDEX 0:M" in plan, plan
+        assert references(search(client, terms).text, cases) == ["helene"]
 
 
 @pytest.mark.postgres_only

@@ -156,30 +156,41 @@ class CaseQuery:
         return {k: v for k, v in values.items() if v not in (None, "", 1) or k == "sort"}
 
 
-# The trigram index of SQLite's FTS5 finds substrings of three characters or more.
-FTS_SHORTEST = 3
+# A word shorter than a trigram is looked for at the start of a word: found inside words,
+# one or two letters would match nearly every case (and no trigram index could help).
+SHORT_WORD = 3
+
+
+def word_pattern(word: str) -> str:
+    """The LIKE pattern of a typed word in the search text: anywhere in a word, or at the
+    start of one (after a space: the text starts with the reference) for a short word."""
+    pattern = like_pattern(word)
+    return pattern if len(word) >= SHORT_WORD else "% " + pattern[1:]
 
 
 def matching(terms: str):
     """The condition on Case of a search: every word typed is in the case's search text
-    (parties' names, addresses, reference), in any order, anywhere in a word; accents,
-    case and punctuation ignored, % and _ taken literally. Typed words of punctuation
-    alone match nothing. Served by an index: PostgreSQL's trigram index answers the
-    LIKE; on SQLite the FTS5 table cases_search answers the words of three characters
-    or more (a phrase of trigrams is a substring), the shorter ones by LIKE."""
+    (parties' names, addresses, reference), in any order, anywhere in a word (a word of
+    one or two characters: at the start of one); accents, case and punctuation ignored,
+    % and _ taken literally. Typed words of punctuation alone match nothing.
+
+    Served by an index: on PostgreSQL the trigram index answers each LIKE (a word start
+    too: " ab" is a trigram); on SQLite the FTS5 table cases_search answers every word
+    of two characters or more as a phrase of trigrams (a substring), a one-letter word
+    by LIKE among the cases the others found."""
     words = search_words(terms)
     if not words:
         return false()
     if db.session.get_bind().dialect.name != "sqlite":
-        return and_(*[Case.search_text.like(like_pattern(word), escape="\\")
+        return and_(*[Case.search_text.like(word_pattern(word), escape="\\")
                       for word in words])
-    long_words = [word for word in words if len(word) >= FTS_SHORTEST]
-    conditions = [Case.search_text.like(like_pattern(word), escape="\\")
-                  for word in words if len(word) < FTS_SHORTEST]
-    if long_words:
-        # Each word a quoted phrase: no FTS5 syntax in it (the words hold letters,
-        # digits, _ and spaces only).
-        phrases = " AND ".join(f'"{word}"' for word in long_words)
+    conditions = [Case.search_text.like(word_pattern(word), escape="\\")
+                  for word in words if len(word) == 1]
+    # Each word a quoted phrase (the words hold letters, digits, _ and spaces only: no
+    # FTS5 syntax); a short one with the space before it.
+    phrases = " AND ".join(f'"{word}"' if len(word) >= SHORT_WORD else f'" {word}"'
+                           for word in words if len(word) > 1)
+    if phrases:
         conditions.append(Case.id.in_(select(cases_search.c.rowid).where(
             cases_search.c.search_text.match(phrases))))
     return and_(*conditions)
