@@ -109,10 +109,15 @@ def run_migrations_online():
             # children): they are off while migrating, then checked before committing.
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
+        # Autogenerate leaves out SQLite's FTS5 tables and indexes of another database.
+        from casework.cases.models import compared_with_models
+
+        dialect = connection.dialect.name
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **{"include_object": lambda *args: compared_with_models(dialect, *args),
+               **conf_args}
         )
 
         with context.begin_transaction():

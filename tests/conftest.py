@@ -65,6 +65,20 @@ def url_with_schema(url: str, schema: str) -> str:
         {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
+def trigram_schema(connection) -> str:
+    """The schema of the pg_trgm extension (the search's index), made if missing. Made in
+    pg_catalog, which every search path sees, it outlives the scratch schemas (a
+    database has one copy of an extension; created in a scratch schema, it would go
+    with it)."""
+    found = connection.execute(text(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension "
+        "WHERE extname = 'pg_trgm'")).scalar()
+    if found is None:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA pg_catalog"))
+        found = "pg_catalog"
+    return found
+
+
 @pytest.fixture(scope="session")
 def scratch_schema():
     """Make (and at the end drop) PostgreSQL schemas of this test run's own."""
@@ -76,8 +90,10 @@ def scratch_schema():
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            extensions = trigram_schema(connection)
         made.append(schema)
-        return url_with_schema(EXTERNAL_URL, schema)
+        path = schema if extensions == "pg_catalog" else f"{schema},{extensions}"
+        return url_with_schema(EXTERNAL_URL, path)
 
     yield make
     if engine is not None:

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from casework import create_app
+from casework.cases.models import compared_with_models
 from casework.extensions import db
 
 from .conftest import is_postgres
@@ -21,7 +22,10 @@ def migrated_app(tmp_path, scratch_schema):
 def differences(app):
     with app.app_context():
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            dialect = connection.dialect.name
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True,
+                "include_object": lambda *args: compared_with_models(dialect, *args)})
             return compare_metadata(context, db.metadata)
 
 

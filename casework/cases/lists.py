@@ -5,18 +5,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import MEDIATOR, Team, User, UserRole
 from ..core.forms import id_or_none
-from ..core.text import like_pattern
+from ..core.text import like_pattern, search_words
 from ..extensions import db
 from ..reference.models import CATEGORY, TERRITORY, ReferenceItem
 from . import workflow
-from .models import Case, PartnerReferral, case_categories
+from .models import Case, PartnerReferral, case_categories, cases_search
 
 PAGE_SIZE = 25
+# A search counts its cases up to this: beyond, the list says "more than 1,000 cases"
+# rather than count a million rows.
+SEARCH_COUNT_CAP = 1000
 
 SORTS = {
     "reference": (Case.year, Case.number),
@@ -38,6 +41,7 @@ class Page:
     total: int
     number: int
     pages: int
+    capped: bool = False  # more than ``total`` cases match: they were not all counted
 
 
 def readable(team_ids, mediator_id=None):
@@ -137,7 +141,7 @@ class CaseQuery:
         if self.date_to:
             query = query.where(Case.received_on <= self.date_to)
         if self.q:
-            query = query.where(Case.search_text.like(like_pattern(self.q), escape="\\"))
+            query = query.where(matching(self.q))
         return query
 
     def args(self, **changes):
@@ -152,6 +156,46 @@ class CaseQuery:
         return {k: v for k, v in values.items() if v not in (None, "", 1) or k == "sort"}
 
 
+# A word shorter than a trigram is looked for at the start of a word: found inside words,
+# one or two letters would match nearly every case (and no trigram index could help).
+SHORT_WORD = 3
+
+
+def word_pattern(word: str) -> str:
+    """The LIKE pattern of a typed word in the search text: anywhere in a word, or at the
+    start of one (after a space: the text starts with the reference) for a short word."""
+    pattern = like_pattern(word)
+    return pattern if len(word) >= SHORT_WORD else "% " + pattern[1:]
+
+
+def matching(terms: str):
+    """The condition on Case of a search: every word typed is in the case's search text
+    (parties' names, addresses, reference), in any order, anywhere in a word (a word of
+    one or two characters: at the start of one); accents, case and punctuation ignored,
+    % and _ taken literally. Typed words of punctuation alone match nothing.
+
+    Served by an index: on PostgreSQL the trigram index answers each LIKE (a word start
+    too: " ab" is a trigram); on SQLite the FTS5 table cases_search answers every word
+    of two characters or more as a phrase of trigrams (a substring), a one-letter word
+    by LIKE among the cases the others found."""
+    words = search_words(terms)
+    if not words:
+        return false()
+    if db.session.get_bind().dialect.name != "sqlite":
+        return and_(*[Case.search_text.like(word_pattern(word), escape="\\")
+                      for word in words])
+    conditions = [Case.search_text.like(word_pattern(word), escape="\\")
+                  for word in words if len(word) == 1]
+    # Each word a quoted phrase (the words hold letters, digits, _ and spaces only: no
+    # FTS5 syntax); a short one with the space before it.
+    phrases = " AND ".join(f'"{word}"' if len(word) >= SHORT_WORD else f'" {word}"'
+                           for word in words if len(word) > 1)
+    if phrases:
+        conditions.append(Case.id.in_(select(cases_search.c.rowid).where(
+            cases_search.c.search_text.match(phrases))))
+    return and_(*conditions)
+
+
 def _pages(total):
     return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
@@ -160,10 +204,18 @@ def case_page(filters, team_ids, mediator_id=None) -> Page:
     """The page of the list that ``filters`` ask for, within the teams ``team_ids`` (and
     the cases of ``mediator_id`` alone, if given: see readable)."""
     base = filters.statement(team_ids, mediator_id)
-    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    counted = base
+    if filters.q:
+        # A search counts no further than the cap: "more than 1,000" is all one reads.
+        counted = base.with_only_columns(Case.id).limit(SEARCH_COUNT_CAP + 1)
+    total = db.session.execute(select(func.count()).select_from(counted.subquery())
+                               ).scalar_one()
+    capped = bool(filters.q) and total > SEARCH_COUNT_CAP
+    if capped:
+        total = SEARCH_COUNT_CAP
     pages = _pages(total)
     number = min(filters.page, pages)
-    return Page(page_of(filters, base, number), total, number, pages)
+    return Page(page_of(filters, base, number), total, number, pages, capped)
 
 
 def page_of(filters, base, page):

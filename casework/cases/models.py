@@ -1,8 +1,8 @@
 """Cases (dossiers), their parties, their timeline, and what their closure records."""
 from datetime import date
 
-from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
-                        Text, UniqueConstraint, event)
+from sqlalchemy import (DDL, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String,
+                        Table, Text, UniqueConstraint, column, event, table)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Team, User
@@ -50,8 +50,10 @@ class Case(db.Model):
         # The lists: a team's cases, newest first, and by status.
         Index("ix_cases_team_received", "team_id", "received_on", "id"),
         Index("ix_cases_team_status_received", "team_id", "status", "received_on"),
-        # The search box scans this narrow index rather than the whole table.
-        Index("ix_cases_team_search", "team_id", "search_text"),
+        # The search box: on PostgreSQL a trigram index of the search text serves every
+        # word typed (LIKE '%word%'); on SQLite the FTS5 table cases_search below.
+        Index("ix_cases_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         # The reports: a team's cases closed over a period; a mediator's open cases.
         Index("ix_cases_team_closed", "team_id", "closed_on"),
         Index("ix_cases_lead_status", "lead_mediator_id", "status"),
@@ -150,6 +152,50 @@ LANGUAGES = ("fr", "en", "ar", "es", "pt", "it", "tr", "ro", "ru", "other")
 # The languages Casework writes the parties' letters in (meetings/invitation.py); the
 # organisation chooses those it offers (the LETTER_LANGUAGES setting).
 LETTER_LANGUAGES = ("fr", "en", "ar")
+
+
+# The search box's index. PostgreSQL: the trigram index above, whose operator class the
+# pg_trgm extension gives. SQLite: an FTS5 table of trigrams over cases.search_text
+# (external content: it holds the index, not a copy of the text), kept in step by
+# triggers whoever writes the column. Not a model: the list queries it by this name.
+# The same statements are in migration 0014.
+SEARCH_INDEX_TABLE = "cases_search"
+cases_search = table(SEARCH_INDEX_TABLE, column("rowid", Integer), column("search_text", Text))
+POSTGRESQL_SEARCH = ("CREATE EXTENSION IF NOT EXISTS pg_trgm",)
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE cases_search USING fts5(search_text, content='cases', "
+    "content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN "
+    "INSERT INTO cases_search (rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN "
+    "INSERT INTO cases_search (cases_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER cases_search_update AFTER UPDATE OF search_text ON cases BEGIN "
+    "INSERT INTO cases_search (cases_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO cases_search (rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+
+for _statement in POSTGRESQL_SEARCH:
+    event.listen(Case.__table__, "before_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_SEARCH:
+    event.listen(Case.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(Case.__table__, "before_drop",
+             DDL("DROP TABLE IF EXISTS cases_search").execute_if(dialect="sqlite"))
+
+
+def compared_with_models(dialect: str, object_, name, type_, reflected, compare_to) -> bool:
+    """Whether Alembic's comparison of the database with the models looks at this object
+    (``include_object``): not SQLite's FTS5 tables, which no model declares, nor an index
+    declared for another database (``Index.ddl_if``)."""
+    if type_ == "table" and reflected and (name or "").startswith(SEARCH_INDEX_TABLE):
+        return False
+    if type_ == "index" and not reflected:
+        condition = getattr(object_, "_ddl_if", None)
+        if condition is not None and condition.dialect and condition.dialect != dialect:
+            return False
+    return True
 
 
 class Party(db.Model):

@@ -153,7 +153,8 @@ def index():
     team_ids, mediator_id = case_scope(current_user)
     page = lists.case_page(filters, team_ids, mediator_id)
     return render_template("cases/index.html", cases=page.cases, filters=filters,
-                           total=page.total, page=page.number, pages=page.pages,
+                           total=page.total, capped=page.capped, page=page.number,
+                           pages=page.pages,
                            options=lists.filter_options(current_user, team_ids),
                            today=today())
 

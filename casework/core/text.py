@@ -35,6 +35,13 @@ def key(*parts: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
 
+def search_words(query: str) -> list:
+    """The words of a search, each as ``key`` writes the text it looks in ("Garnier
+    L'Église" → ["garnier", "l eglise"]): a word typed with its punctuation stays one
+    word. Words of punctuation alone ("%", "-") are dropped."""
+    return [word for word in (key(part) for part in (query or "").split()) if word]
+
+
 def like_pattern(query: str) -> str:
     """A LIKE pattern finding ``query`` anywhere, with % and _ taken literally (escape \\)."""
     escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
