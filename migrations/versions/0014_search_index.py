@@ -4,7 +4,7 @@ an FTS5 trigram table kept in step by triggers. The narrow B-tree the search use
 goes.
 
 Revision ID: 0014
-Revises: 0012 (the merge puts 0013 between them)
+Revises: 0013
 Create Date: 2026-12-04
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
