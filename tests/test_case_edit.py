@@ -157,3 +157,35 @@ def test_a_case_moved_to_another_team_takes_its_referrals_along(app, client, mak
     with app.app_context():
         from casework.cases.models import PartnerReferral
         assert db.session.get(PartnerReferral, referral.id).team_id == org["south"].id
+
+
+def test_a_case_moved_to_another_team_takes_its_interventions_along(app, client, make, org,
+                                                                     refs, case):
+    """The reports count an intervention with its case's team: after the move, with the
+    new team, no longer with the old one."""
+    from datetime import datetime, timezone
+
+    from casework.core import clock
+
+    moment = datetime.combine(clock.today().replace(day=1), datetime.min.time(),
+                              tzinfo=timezone.utc).replace(hour=9)
+    make.intervention(case, [org["mediator"]], at=moment, minutes=40)
+    make.user("mia.both", roles=["manager"], teams=[org["north"], org["south"]])
+    client.login("mia.both")
+    month = {"month": moment.strftime("%Y-%m")}
+
+    def interventions(team):
+        page = client.get("/reports/interventions", query_string={**month, "team": team.id},
+                          headers={"Accept-Language": "en"}).text
+        if "No intervention was logged in this period." in page:
+            return 0
+        return int(page.split('<p class="display-6 mb-0">')[1].split("<")[0])
+
+    assert (interventions(org["north"]), interventions(org["south"])) == (1, 0)
+    response = client.submit(f"/cases/{case.reference}/edit",
+                             edit_data(org, refs, case, team=str(org["south"].id)))
+    assert response.status_code == 302
+    assert (interventions(org["north"]), interventions(org["south"])) == (0, 1)
+    csv_text = client.get("/reports/interventions.csv",
+                          query_string={**month, "team": org["south"].id}).text
+    assert f"{case.reference};Sud;" in csv_text

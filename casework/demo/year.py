@@ -657,7 +657,8 @@ def _insert_cases(world, lives: list) -> dict:
     contacts, tables, referrals, answers = [], [], [], []
     for position, (case_id, life) in enumerate(zip(case_ids, lives)):
         own = party_ids[2 * position:2 * position + 2]
-        contacts += [({**row, "case_id": case_id}, who, [own[i] for i in met])
+        contacts += [({**row, "case_id": case_id, "team_id": life.case["team_id"]}, who,
+                      [own[i] for i in met])
                      for row, who, met in life.contacts]
         tables += [({**row, "case_id": case_id}, who, own if held else [], own)
                    for row, who, held in life.round_tables]

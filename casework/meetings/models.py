@@ -1,5 +1,6 @@
 """Interventions (every contact made on a case) and round tables (tables rondes)."""
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
+                        event, inspect, update)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -56,10 +57,15 @@ class Intervention(db.Model):
         CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600",
                         name="duration_range"),
         Index("ix_interventions_case_at", "case_id", "at"),
+        # The reports: a period's interventions in some teams, without the cases table.
+        Index("ix_interventions_team_at", "team_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    # The case's team, copied (set by log_intervention, moved with the case by update_case)
+    # so that the reports find a period's interventions of some teams by one index.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     kind: Mapped[str] = mapped_column(String(20))
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer)
@@ -81,6 +87,16 @@ class Intervention(db.Model):
 
     def __repr__(self):
         return f"<Intervention {self.id}>"
+
+
+@event.listens_for(Case, "after_update")
+def _interventions_follow_their_case(_mapper, connection, case):
+    """A case moved to another team takes its interventions along (their copy of the team
+    is what the reports count them by), in the same flush and transaction."""
+    if inspect(case).attrs.team_id.history.has_changes():
+        connection.execute(update(Intervention.__table__)
+                           .where(Intervention.__table__.c.case_id == case.id)
+                           .values(team_id=case.team_id))
 
 
 class RoundTable(db.Model):

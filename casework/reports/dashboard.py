@@ -402,15 +402,17 @@ NO_TERRITORY = "none"
 def _interventions(scope: _Scope) -> Interventions:
     from flask_babel import gettext as _
 
-    case_where = and_(scope.during(Intervention.at), Case.team_id.in_(scope.team_ids))
+    # Interventions carry their case's team: the period's rows of these teams by one index
+    # (ix_interventions_team_at), the cases table joined only for a case's territory.
+    case_where = and_(scope.during(Intervention.at),
+                      Intervention.team_id.in_(scope.team_ids))
     field_where = and_(scope.during(FieldActivity.at),
                        FieldActivity.team_id.in_(scope.team_ids))
     territory = ReferenceItem.__table__.alias("territory")
     kind_item = ReferenceItem.__table__.alias("kind_item")
 
     def case_query(*columns, joins=()):
-        query = select(*columns).select_from(Intervention).join(
-            Case, Case.id == Intervention.case_id)
+        query = select(*columns).select_from(Intervention)
         for target, on, outer in joins:
             query = query.join(target, on, isouter=outer)
         return query.where(case_where)
@@ -432,10 +434,11 @@ def _interventions(scope: _Scope) -> Interventions:
         "kind": ((Intervention.kind, literal("")), (),
                  (FieldActivity.kind_id, _item_label(kind_item.c)),
                  ((kind_item, kind_item.c.id == FieldActivity.kind_id, False),)),
-        "team": ((Team.id, Team.name), ((Team, Team.id == Case.team_id, False),),
+        "team": ((Team.id, Team.name), ((Team, Team.id == Intervention.team_id, False),),
                  (Team.id, Team.name), ((Team, Team.id == FieldActivity.team_id, False),)),
         "territory": ((Case.territory_id, _item_label(territory.c)),
-                      ((territory, territory.c.id == Case.territory_id, True),),
+                      ((Case, Case.id == Intervention.case_id, False),
+                       (territory, territory.c.id == Case.territory_id, True)),
                       (FieldActivity.territory_id, _item_label(territory.c)),
                       ((territory, territory.c.id == FieldActivity.territory_id, True),)),
         "mediator": ((User.id, User.full_name),
@@ -608,11 +611,15 @@ def _delays(scope: _Scope) -> list[Delay]:
     # A case's first contact (first held round table) is one in the period with none
     # before it: the period's rows, each checked on the (case, moment) index — not the
     # earliest row of every case ever, which grows with the years of history.
-    def first_of(moment, case_id, row_id, earlier, *, held=None, earlier_held=None):
+    def first_of(moment, case_id, row_id, earlier, *, held=None, earlier_held=None,
+                 team_id=None):
         earlier_moment, earlier_case_id, earlier_id = earlier
-        return (select(case_id.label("case_id"), moment.label("first_at"))
-                .join(Case, Case.id == case_id)
-                .where(teams, moment >= scope.start, moment < scope.end,
+        query = select(case_id.label("case_id"), moment.label("first_at"))
+        if team_id is None:  # round tables: their team is their case's
+            query = query.join(Case, Case.id == case_id)
+        return (query
+                .where(teams if team_id is None else team_id.in_(scope.team_ids),
+                       moment >= scope.start, moment < scope.end,
                        *([] if held is None else [held]),
                        ~exists().where(
                            earlier_case_id == case_id,
@@ -623,7 +630,8 @@ def _delays(scope: _Scope) -> list[Delay]:
 
     before = aliased(Intervention)
     first_contact = first_of(Intervention.at, Intervention.case_id, Intervention.id,
-                             (before.at, before.case_id, before.id))
+                             (before.at, before.case_id, before.id),
+                             team_id=Intervention.team_id)
     held_before = aliased(RoundTable)
     first_table = first_of(RoundTable.starts_at, RoundTable.case_id, RoundTable.id,
                            (held_before.starts_at, held_before.case_id, held_before.id),
@@ -765,10 +773,10 @@ def _workload(scope: _Scope) -> list[WorkloadLine]:
         add(attribute, select(User.id, User.full_name, func.count(Case.id))
             .join(User, User.id == column).where(open_cases).group_by(User.id, User.full_name))
     add("case_interventions", select(User.id, User.full_name, func.count(Intervention.id))
-        .select_from(Intervention).join(Case, Case.id == Intervention.case_id)
+        .select_from(Intervention)
         .join(intervention_mediators, intervention_mediators.c.intervention_id == Intervention.id)
         .join(User, User.id == intervention_mediators.c.user_id)
-        .where(scope.during(Intervention.at), Case.team_id.in_(scope.team_ids))
+        .where(scope.during(Intervention.at), Intervention.team_id.in_(scope.team_ids))
         .group_by(User.id, User.full_name))
     add("field_interventions", select(User.id, User.full_name,
                                       func.sum(FieldActivity.interventions))
