@@ -55,9 +55,9 @@ def intervention_figures(team_ids, start: datetime, end: datetime,
     count, cases, minutes = db.session.execute(
         base.add_columns(*_measures()).where(in_period)).one()
     figures = Figures(total=Line("", count, cases, minutes), round_tables_held=db.session.scalar(
-        select(func.count(RoundTable.id)).join(Case, Case.id == RoundTable.case_id).where(
+        select(func.count(RoundTable.id)).where(
             RoundTable.status == "held", RoundTable.starts_at >= start,
-            RoundTable.starts_at < end, Case.team_id.in_(team_ids))))
+            RoundTable.starts_at < end, RoundTable.team_id.in_(team_ids))))
     if not count:
         return figures
 
