@@ -47,7 +47,7 @@ token=$(curl -s -b "$manager" "$base/cases/" | sed -n 's/.*name="csrf_token"[^>]
 search=$(curl -s -b "$manager" -c "$manager" -o /dev/null -w '%{redirect_url}' \
   --data-urlencode "csrf_token=$token" --data-urlencode "q=${BENCH_SEARCH:-tartempion}" "$base/cases/")
 year="start=2025-01-01&end=2025-12-31"; month="start=2025-03-01&end=2025-03-31"
-pages=(/ /cases/2025-0500 /cases/ "/cases/?page=40" "/cases/?status=mediation&page=3"
+pages=(/cases/2025-0500 /cases/ "/cases/?page=40" "/cases/?status=mediation&page=3"
        "${search#$base}" /cases/unassigned /cases/referrals /agenda /activities/
        "/reports/?$year" "/reports/interventions?$year"
        /reports/charts/{interventions-by-month,outcomes,delays,referrals-by-reason}.svg?$year
@@ -62,7 +62,7 @@ for round in 1 2; do  # twice, so that both workers serve each page
   code=$(curl -s -b "$mediator" -o /dev/null -w '%{http_code}' "$base/cases/mine")
   [ "$code" = 200 ] || echo "  /cases/mine answered $code" >&2
 done
-echo "gunicorn workers on 1,000,000 cases after ${#pages[@]} pages and exports, twice (target < 150 MB):"
+echo "gunicorn workers on 1,000,000 cases after ${#pages[@]} pages and exports (and My cases), twice (target < 150 MB):"
 for pid in $(pgrep -P "$gpid"); do
   awk -v pid="$pid" '/^VmRSS|^VmHWM/ {v[$1]=$2} END {printf "  worker %s: VmRSS %.0f MB, peak VmHWM %.0f MB\n", pid, v["VmRSS:"]/1024, v["VmHWM:"]/1024}' "/proc/$pid/status"
 done
