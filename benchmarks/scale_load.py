@@ -141,7 +141,8 @@ def _expression(table, column, offsets) -> str:
             return "NULL"
     if t == "cases":
         new_number = f"(src.number + g * {GROUP_NUMBERS})"
-        new_reference = f"(src.year || '-' || lpad({new_number}::text, greatest(4, length({new_number}::text)), '0'))"
+        digits = f"{new_number}::text"  # four digits at least, as format_reference writes
+        new_reference = f"(src.year || '-' || lpad({digits}, greatest(4, length({digits})), '0'))"
         if name == "number":
             return new_number
         if name == "reference":

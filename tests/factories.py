@@ -153,8 +153,7 @@ def intervention(case, mediators, *, at, kind="phone", minutes=30):
     from casework.meetings.models import Intervention
 
     case = db.session.get(Case, case.id)
-    item = Intervention(case=case, team_id=case.team_id, kind=kind, at=at,
-                        duration_minutes=minutes,
+    item = Intervention(case=case, kind=kind, at=at, duration_minutes=minutes,
                         summary="Appel de suivi.", created_by_id=mediators[0].id,
                         mediators=[db.session.get(User, m.id) for m in mediators])
     db.session.add(item)

@@ -63,8 +63,7 @@ def add_case(app, make, org, *, status="closed", closed_days_ago=30, parties=Non
         second.phone = "07 00 00 00 01"
         moment = datetime.combine(clock.today() - timedelta(days=closed_days_ago + 20),
                                   datetime.min.time(), tzinfo=timezone.utc).replace(hour=9)
-        intervention = Intervention(case=case, team_id=case.team_id, kind="home_visit",
-                                    at=moment,
+        intervention = Intervention(case=case, kind="home_visit", at=moment,
                                     duration_minutes=45,
                                     summary="Visite chez Mme Dupont, le chien aboie.",
                                     notes="Karim Benali est à bout.", created_by_id=mediator.id,
