@@ -157,3 +157,45 @@ def test_a_case_moved_to_another_team_takes_its_referrals_along(app, client, mak
     with app.app_context():
         from casework.cases.models import PartnerReferral
         assert db.session.get(PartnerReferral, referral.id).team_id == org["south"].id
+
+
+def test_a_case_moved_to_another_team_takes_its_interventions_along(app, client, make, org,
+                                                                     refs, case):
+    """The reports count an intervention, a round table and a survey answer with its
+    case's team: after the move, with the new team, no longer with the old one."""
+    from datetime import datetime, timedelta, timezone
+
+    from casework.cases.models import SatisfactionAnswer
+    from casework.core import clock
+
+    today = clock.today()
+    make.intervention(case, [org["mediator"]], minutes=40, at=datetime.combine(
+        today, datetime.min.time(), tzinfo=timezone.utc).replace(hour=9))
+    make.round_table(case, [org["mediator"]], starts_in_days=-1, status="held")
+    with app.app_context():
+        db.session.add(SatisfactionAnswer(case_id=case.id, party_id=None, effect=3))
+        db.session.commit()
+    make.user("mia.both", roles=["manager"], teams=[org["north"], org["south"]])
+    client.login("mia.both")
+    week = {"start": (today - timedelta(days=7)).isoformat(), "end": today.isoformat()}
+
+    def figures(team):
+        """(interventions, round tables held) of the team's report for the week."""
+        page = client.get("/reports/interventions", query_string={**week, "team": team.id},
+                          headers={"Accept-Language": "en"}).text
+        if "No intervention was logged in this period." in page:
+            return 0, 0
+        cards = page.split('<p class="display-6 mb-0">')
+        return int(cards[1].split("<")[0]), int(cards[4].split("<")[0])
+
+    assert (figures(org["north"]), figures(org["south"])) == ((1, 1), (0, 0))
+    response = client.submit(f"/cases/{case.reference}/edit",
+                             edit_data(org, refs, case, team=str(org["south"].id)))
+    assert response.status_code == 302
+    assert (figures(org["north"]), figures(org["south"])) == ((0, 0), (1, 1))
+    csv_text = client.get("/reports/interventions.csv",
+                          query_string={**week, "team": org["south"].id}).text
+    assert f"{case.reference};Sud;" in csv_text
+    with app.app_context():
+        assert db.session.execute(select(SatisfactionAnswer.team_id)).scalar_one() \
+            == org["south"].id

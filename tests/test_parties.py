@@ -157,3 +157,18 @@ def test_party_counts_are_not_duplicated(app, client, org, case):
     client.submit(f"/cases/{case.reference}/parties/new", party_data())
     with app.app_context():
         assert db.session.execute(select(func.count(Party.id))).scalar_one() == 1
+
+
+def test_related_cases_of_my_team_are_found_among_many_of_other_teams(client, make, org, case):
+    """A common name at a big address: hundreds of cases in another team must not push
+    the user's own related case out of the card (the lookups keep at most 200 rows)."""
+    for _ in range(201):
+        make.case(org["south"], creator=org["manager"], street=case.street,
+                  parties=[("Hélène", "Dupont")])
+    mine = make.case(org["north"], creator=org["manager"], street=case.street,
+                     parties=["Martin"])
+    client.login("mona.mediator")
+    page = client.get(f"/cases/{case.reference}", headers={"Accept-Language": "en"}).text
+    assert 'id="related-title"' in page
+    related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert mine.reference in related

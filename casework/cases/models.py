@@ -2,7 +2,7 @@
 from datetime import date
 
 from sqlalchemy import (DDL, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String,
-                        Table, Text, UniqueConstraint, column, event, table)
+                        Table, Text, UniqueConstraint, column, event, select, table)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Team, User
@@ -366,12 +366,16 @@ class SatisfactionAnswer(db.Model):
                         name="something_answered"),
         CheckConstraint("effect IS NULL OR party_id IS NULL", name="effect_asked_of_partner"),
         Index("ix_satisfaction_answers_on", "answered_on"),
+        # The reports: a period's answers in some teams, without the cases table.
+        Index("ix_satisfaction_answers_team_on", "team_id", "answered_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
                                          index=True)
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # None: referrer
+    # The case's team, copied for the reports (see carries_its_case_team).
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     useful: Mapped[int | None] = mapped_column(Integer)
     satisfied: Mapped[int | None] = mapped_column(Integer)
     recommend: Mapped[int | None] = mapped_column(Integer)
@@ -384,3 +388,22 @@ class SatisfactionAnswer(db.Model):
     @property
     def from_referrer(self) -> bool:
         return self.party_id is None
+
+
+def carries_its_case_team(model):
+    """Rows that keep a copy of their case's team, so that the reports find a period's
+    rows of some teams by one index, never joining the whole cases table: filled at insert
+    from the case when the writer did not set it. A case moved to another team takes them
+    along (cases.operations.update_case, meetings.models)."""
+
+    @event.listens_for(model, "before_insert")
+    def _team_of_the_case(_mapper, connection, row):
+        if row.team_id is None:
+            case = row.__dict__.get("case")
+            row.team_id = (case.team_id if case is not None and case.team_id is not None
+                           else connection.scalar(select(Case.team_id)
+                                                  .where(Case.id == row.case_id)))
+    return model
+
+
+carries_its_case_team(SatisfactionAnswer)

@@ -122,9 +122,11 @@ def update_case(actor, case, version, data: dict, categories=None) -> list:
     refresh_search_text(case)
     db.session.flush()
     if case.team_id != old_team_id:
-        # A case's referrals to partners count with its team, like its interventions.
-        db.session.execute(update(PartnerReferral).where(PartnerReferral.case_id == case.id)
-                           .values(team_id=case.team_id))
+        # A case's referrals to partners and survey answers count with its team, like
+        # its interventions and round tables (meetings.models).
+        for model in (PartnerReferral, SatisfactionAnswer):
+            db.session.execute(update(model).where(model.case_id == case.id)
+                               .values(team_id=case.team_id))
     record_event(case, actor, "edited", changes)
     commit(db.session)
     log.info("case %s edited by account %s", case.reference, actor.id)

@@ -36,15 +36,23 @@ def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCas
     addresses = ({case.address_key} | {p.address_key for p in case.parties}) - {"", None}
     if not team_ids or not (names or addresses):
         return []
+    # Only the cases the user may read, in the lookups themselves: cut at 200 rows first,
+    # the other teams' cases of a common name or a big block of flats (among a million
+    # cases, thousands) would push the user's own out of the 200.
+    readable = Case.team_id.in_(team_ids)
+    if mediator_id is not None:
+        readable = readable & ((Case.lead_mediator_id == mediator_id)
+                               | (Case.co_mediator_id == mediator_id))
+    parties = select(Party.case_id, Party.name_key, Party.address_key).join(
+        Case, Case.id == Party.case_id).where(readable)
     lookups = []
     if addresses:
         lookups.append(select(Case.id, literal(None, String).label("name_key"),
-                              Case.address_key).where(Case.address_key.in_(addresses)))
-        lookups.append(select(Party.case_id, Party.name_key, Party.address_key)
-                       .where(Party.address_key.in_(addresses)))
+                              Case.address_key).where(Case.address_key.in_(addresses),
+                                                      readable))
+        lookups.append(parties.where(Party.address_key.in_(addresses)))
     if names:
-        lookups.append(select(Party.case_id, Party.name_key, Party.address_key)
-                       .where(Party.name_key.in_(names)))
+        lookups.append(parties.where(Party.name_key.in_(names)))
     # case id → (names found there, and of those at the same address: "" for the address
     # alone). At most 200 rows: enough for any real address or person.
     matches: dict[int, tuple[set, set]] = {}

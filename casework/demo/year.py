@@ -657,12 +657,14 @@ def _insert_cases(world, lives: list) -> dict:
     contacts, tables, referrals, answers = [], [], [], []
     for position, (case_id, life) in enumerate(zip(case_ids, lives)):
         own = party_ids[2 * position:2 * position + 2]
-        contacts += [({**row, "case_id": case_id}, who, [own[i] for i in met])
+        team_id = life.case["team_id"]
+        contacts += [({**row, "case_id": case_id, "team_id": team_id}, who,
+                      [own[i] for i in met])
                      for row, who, met in life.contacts]
-        tables += [({**row, "case_id": case_id}, who, own if held else [], own)
-                   for row, who, held in life.round_tables]
+        tables += [({**row, "case_id": case_id, "team_id": team_id}, who,
+                    own if held else [], own) for row, who, held in life.round_tables]
         referrals += [{**row, "case_id": case_id} for row in life.referrals]
-        answers += [{**row, "case_id": case_id,
+        answers += [{**row, "case_id": case_id, "team_id": team_id,
                      "party_id": own[index] if index is not None else None}
                     for row, index in life.answers]
     intervention_ids = _insert_returning(Intervention, [row for row, _w, _p in contacts])

@@ -1,9 +1,10 @@
 """Interventions (every contact made on a case) and round tables (tables rondes)."""
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
+                        event, inspect, update)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..cases.models import Case, Party
+from ..cases.models import Case, Party, carries_its_case_team
 from ..core.clock import utcnow
 from ..core.columns import UTCDateTime, one_of
 from ..extensions import db
@@ -56,10 +57,14 @@ class Intervention(db.Model):
         CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600",
                         name="duration_range"),
         Index("ix_interventions_case_at", "case_id", "at"),
+        # The reports: a period's interventions in some teams, without the cases table.
+        Index("ix_interventions_team_at", "team_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    # The case's team, copied for the reports (see cases.models.carries_its_case_team).
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     kind: Mapped[str] = mapped_column(String(20))
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer)
@@ -83,6 +88,19 @@ class Intervention(db.Model):
         return f"<Intervention {self.id}>"
 
 
+carries_its_case_team(Intervention)
+
+
+@event.listens_for(Case, "after_update")
+def _contacts_follow_their_case(_mapper, connection, case):
+    """A case moved to another team takes its interventions and round tables along (their
+    copy of the team is what the reports count them by), in the same flush."""
+    if inspect(case).attrs.team_id.history.has_changes():
+        for table in (Intervention.__table__, RoundTable.__table__):
+            connection.execute(update(table).where(table.c.case_id == case.id)
+                               .values(team_id=case.team_id))
+
+
 class RoundTable(db.Model):
     """A round table (table ronde): the parties meet with the mediators on neutral
     ground. Scheduled, then recorded: held, postponed or cancelled, with its outcome."""
@@ -96,11 +114,15 @@ class RoundTable(db.Model):
                         name="duration_range"),
         CheckConstraint("place_id IS NOT NULL OR length(place_text) > 0", name="has_place"),
         Index("ix_round_tables_starts_at", "starts_at"),
+        # The reports: a period's round tables in some teams, without the cases table.
+        Index("ix_round_tables_team_starts", "team_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
                                          index=True)
+    # The case's team, copied for the reports (see cases.models.carries_its_case_team).
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     starts_at = mapped_column(UTCDateTime, nullable=False)
     ends_at = mapped_column(UTCDateTime, nullable=False)
     duration_minutes: Mapped[int] = mapped_column(Integer)
@@ -139,3 +161,6 @@ class RoundTable(db.Model):
         if self.place is not None:
             return ", ".join(x for x in (self.place.name, self.place.address) if x)
         return self.place_text
+
+
+carries_its_case_team(RoundTable)

@@ -35,8 +35,9 @@ def log_intervention(actor, case, *, kind, at, duration_minutes, summary, notes=
     """Log a contact. The first one on an ``assigned`` case starts the mediation."""
     denied(actor, "change", case)
     _case_people(case, mediators, parties)
-    intervention = Intervention(case=case, kind=kind, at=at, duration_minutes=duration_minutes,
-                                summary=summary, notes=notes or "", created_by_id=actor.id,
+    intervention = Intervention(case=case, team_id=case.team_id, kind=kind, at=at,
+                                duration_minutes=duration_minutes, summary=summary,
+                                notes=notes or "", created_by_id=actor.id,
                                 mediators=list(mediators), parties=list(parties))
     db.session.add(intervention)
     db.session.flush()

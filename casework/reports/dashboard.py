@@ -402,15 +402,17 @@ NO_TERRITORY = "none"
 def _interventions(scope: _Scope) -> Interventions:
     from flask_babel import gettext as _
 
-    case_where = and_(scope.during(Intervention.at), Case.team_id.in_(scope.team_ids))
+    # Interventions carry their case's team: the period's rows of these teams by one index
+    # (ix_interventions_team_at), the cases table joined only for a case's territory.
+    case_where = and_(scope.during(Intervention.at),
+                      Intervention.team_id.in_(scope.team_ids))
     field_where = and_(scope.during(FieldActivity.at),
                        FieldActivity.team_id.in_(scope.team_ids))
     territory = ReferenceItem.__table__.alias("territory")
     kind_item = ReferenceItem.__table__.alias("kind_item")
 
     def case_query(*columns, joins=()):
-        query = select(*columns).select_from(Intervention).join(
-            Case, Case.id == Intervention.case_id)
+        query = select(*columns).select_from(Intervention)
         for target, on, outer in joins:
             query = query.join(target, on, isouter=outer)
         return query.where(case_where)
@@ -432,10 +434,11 @@ def _interventions(scope: _Scope) -> Interventions:
         "kind": ((Intervention.kind, literal("")), (),
                  (FieldActivity.kind_id, _item_label(kind_item.c)),
                  ((kind_item, kind_item.c.id == FieldActivity.kind_id, False),)),
-        "team": ((Team.id, Team.name), ((Team, Team.id == Case.team_id, False),),
+        "team": ((Team.id, Team.name), ((Team, Team.id == Intervention.team_id, False),),
                  (Team.id, Team.name), ((Team, Team.id == FieldActivity.team_id, False),)),
         "territory": ((Case.territory_id, _item_label(territory.c)),
-                      ((territory, territory.c.id == Case.territory_id, True),),
+                      ((Case, Case.id == Intervention.case_id, False),
+                       (territory, territory.c.id == Case.territory_id, True)),
                       (FieldActivity.territory_id, _item_label(territory.c)),
                       ((territory, territory.c.id == FieldActivity.territory_id, True),)),
         "mediator": ((User.id, User.full_name),
@@ -604,15 +607,15 @@ def _delays(scope: _Scope) -> list[Delay]:
     from flask_babel import gettext as _
 
     zone = literal(scope.zone.key)
-    teams = Case.team_id.in_(scope.team_ids)
     # A case's first contact (first held round table) is one in the period with none
     # before it: the period's rows, each checked on the (case, moment) index — not the
     # earliest row of every case ever, which grows with the years of history.
-    def first_of(moment, case_id, row_id, earlier, *, held=None, earlier_held=None):
+    # Interventions and round tables carry their case's team: the period's rows of these
+    # teams by one index (team_id, moment), without the cases table.
+    def first_of(moment, case_id, row_id, earlier, team_id, *, held=None, earlier_held=None):
         earlier_moment, earlier_case_id, earlier_id = earlier
         return (select(case_id.label("case_id"), moment.label("first_at"))
-                .join(Case, Case.id == case_id)
-                .where(teams, moment >= scope.start, moment < scope.end,
+                .where(team_id.in_(scope.team_ids), moment >= scope.start, moment < scope.end,
                        *([] if held is None else [held]),
                        ~exists().where(
                            earlier_case_id == case_id,
@@ -623,10 +626,11 @@ def _delays(scope: _Scope) -> list[Delay]:
 
     before = aliased(Intervention)
     first_contact = first_of(Intervention.at, Intervention.case_id, Intervention.id,
-                             (before.at, before.case_id, before.id))
+                             (before.at, before.case_id, before.id), Intervention.team_id)
     held_before = aliased(RoundTable)
     first_table = first_of(RoundTable.starts_at, RoundTable.case_id, RoundTable.id,
                            (held_before.starts_at, held_before.case_id, held_before.id),
+                           RoundTable.team_id,
                            held=RoundTable.status == "held",
                            earlier_held=held_before.status == "held")
 
@@ -729,9 +733,8 @@ def _satisfaction(scope: _Scope) -> Satisfaction:
                                                   SatisfactionAnswer.party_id)))))
     row = db.session.execute(
         select(*columns).select_from(SatisfactionAnswer)
-        .join(Case, Case.id == SatisfactionAnswer.case_id)
         .where(scope.between(SatisfactionAnswer.answered_on),
-               Case.team_id.in_(scope.team_ids))).one()
+               SatisfactionAnswer.team_id.in_(scope.team_ids))).one()
     labels = {"useful": _("Mediation useful or necessary"), "satisfied": _("Satisfied"),
               "recommend": _("Would recommend mediation"),
               "effect": _("Partners seeing an effect on their users")}
@@ -765,10 +768,10 @@ def _workload(scope: _Scope) -> list[WorkloadLine]:
         add(attribute, select(User.id, User.full_name, func.count(Case.id))
             .join(User, User.id == column).where(open_cases).group_by(User.id, User.full_name))
     add("case_interventions", select(User.id, User.full_name, func.count(Intervention.id))
-        .select_from(Intervention).join(Case, Case.id == Intervention.case_id)
+        .select_from(Intervention)
         .join(intervention_mediators, intervention_mediators.c.intervention_id == Intervention.id)
         .join(User, User.id == intervention_mediators.c.user_id)
-        .where(scope.during(Intervention.at), Case.team_id.in_(scope.team_ids))
+        .where(scope.during(Intervention.at), Intervention.team_id.in_(scope.team_ids))
         .group_by(User.id, User.full_name))
     add("field_interventions", select(User.id, User.full_name,
                                       func.sum(FieldActivity.interventions))
@@ -779,10 +782,10 @@ def _workload(scope: _Scope) -> list[WorkloadLine]:
         .where(scope.during(FieldActivity.at), FieldActivity.team_id.in_(scope.team_ids))
         .group_by(User.id, User.full_name))
     add("round_tables", select(User.id, User.full_name, func.count(RoundTable.id))
-        .select_from(RoundTable).join(Case, Case.id == RoundTable.case_id)
+        .select_from(RoundTable)
         .join(round_table_mediators, round_table_mediators.c.round_table_id == RoundTable.id)
         .join(User, User.id == round_table_mediators.c.user_id)
         .where(RoundTable.status == "held", scope.during(RoundTable.starts_at),
-               Case.team_id.in_(scope.team_ids))
+               RoundTable.team_id.in_(scope.team_ids))
         .group_by(User.id, User.full_name))
     return sorted(lines.values(), key=lambda line: line.label.casefold())

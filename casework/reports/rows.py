@@ -88,11 +88,12 @@ def intervention_rows(team_ids, start: datetime, end: datetime):
         select(Intervention.id, Intervention.at, Case.reference, Team.name, Intervention.kind,
                Intervention.duration_minutes, User.full_name)
         .join(Case, Case.id == Intervention.case_id)
-        .join(Team, Team.id == Case.team_id)
+        .join(Team, Team.id == Intervention.team_id)
         .outerjoin(intervention_mediators,
                    intervention_mediators.c.intervention_id == Intervention.id)
         .outerjoin(User, User.id == intervention_mediators.c.user_id)
-        .where(Intervention.at >= start, Intervention.at < end, Case.team_id.in_(team_ids))
+        .where(Intervention.at >= start, Intervention.at < end,
+               Intervention.team_id.in_(team_ids))
         .order_by(Intervention.at, Intervention.id, User.full_name))
     for _id, lines in groupby(_stream(statement), key=lambda line: line[0]):
         lines = list(lines)
