@@ -441,3 +441,27 @@ def test_a_phone_gets_narrower_charts(client, world):
     width = [float(ElementTree.fromstring(r.data).get("width").rstrip("pt"))
              for r in (wide, narrow)]
     assert width[1] < width[0]
+
+
+def test_charts_are_drawn_outside_the_app_process():
+    """matplotlib (about 55 MB) is loaded by the chart process only: an app worker that
+    served charts stays light. Run in a fresh interpreter, where nothing else loaded it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from casework import create_app\n"
+        "from casework.reports import charts\n"
+        "from casework.reports.dashboard import InterventionLine\n"
+        "app = create_app({'TESTING': True, 'SECRET_KEY': 'x',\n"
+        "                  'DATABASE_URL': 'sqlite://'})\n"
+        "with app.test_request_context():\n"
+        "    svg = charts.interventions_by_month([InterventionLine('m', 'mars', 3, 4)])\n"
+        "    png = charts.delays([], fmt='png')\n"
+        "assert svg.lstrip().startswith(b'<?xml') and png.startswith(b'\\x89PNG'), svg[:40]\n"
+        "print('matplotlib' in sys.modules, 'numpy' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False", "False"]
