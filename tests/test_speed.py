@@ -96,3 +96,28 @@ def test_the_signed_agreement_downloads_in_four_queries_and_is_logged(
     client.logout()
     client.login("sam.south")
     assert client.get(f"/cases/{case.reference}/agreement.docx").status_code == 404
+
+
+def test_the_case_page_does_not_read_the_agreements_files(
+        app, client, make, org, clauses):  # noqa: F811
+    from sqlalchemy import event
+
+    case = signed_case(app, client, make, org, clauses)
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = client.get(f"/cases/{case.reference}").text
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert "Version 1" in page or "Version\u00a01" in page
+    read = [s for s in statements if "FROM agreements" in s]
+    assert read and not any("agreements.document" in s or "agreements.signing_copy" in s
+                            for s in read)
+    # The download still sends the signed file, byte for byte.
+    assert client.get(f"/cases/{case.reference}/agreement.docx").data[:2] == b"PK"

@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ..cases import workflow
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404
@@ -243,7 +244,8 @@ def download(reference):
     # A signed copy needs the case only for the permission and the file's name; a draft,
     # built now, reads the parties and the rest as it goes.
     case = get_case_or_404(reference, "read")
-    agreement = operations.current_agreement(case)
+    agreement = operations.current_agreement(
+        case, defer(Agreement.signing_copy), defer(Agreement.snapshot))
     if agreement is None:
         abort(404)
     return version_response(case, agreement)
@@ -253,7 +255,8 @@ def download(reference):
 def download_version(reference, number):
     case = get_case_or_404(reference, "read")
     agreement = db.session.execute(select(Agreement).where(
-        Agreement.case_id == case.id, Agreement.number == number)).scalar_one_or_none()
+        Agreement.case_id == case.id, Agreement.number == number).options(
+        defer(Agreement.signing_copy), defer(Agreement.snapshot))).scalar_one_or_none()
     if agreement is None:
         abort(404)
     return version_response(case, agreement)
