@@ -5,7 +5,10 @@
 #   BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash benchmarks/pages.sh
 #
 # Serves Casework with gunicorn (2 sync workers) as a logged-in manager, measures
-# requests/s with wrk -t2 -c16, then runs ../shared/baseline/run.sh and prints the ratios.
+# requests/s with wrk -t2 -c16 of the case page, the list, a search (posted, then its list
+# at ?s=…), the dashboard and a signed agreement's download, then runs
+# ../shared/baseline/run.sh (BENCH_BASELINE=folder where shared/ is elsewhere) and prints
+# the ratios. The baseline runs after Casework: on a busy machine compare several runs.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 W=${BENCH_TMP:-/tmp/casework-bench}; mkdir -p "$W"
