@@ -5,7 +5,10 @@
 #   BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash benchmarks/pages.sh
 #
 # Serves Casework with gunicorn (2 sync workers) as a logged-in manager, measures
-# requests/s with wrk -t2 -c16, then runs ../shared/baseline/run.sh and prints the ratios.
+# requests/s with wrk -t2 -c16 of the case page, the list, a search (posted, then its list
+# at ?s=…), the dashboard and a signed agreement's download, then runs
+# ../shared/baseline/run.sh (BENCH_BASELINE=folder where shared/ is elsewhere) and prints
+# the ratios. The baseline runs after Casework: on a busy machine compare several runs.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 W=${BENCH_TMP:-/tmp/casework-bench}; mkdir -p "$W"
@@ -19,7 +22,7 @@ export CASEWORK_DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$W/casework-$N.sqli
 mkdir -p "$W/instance"
 flask="$root/.venv/bin/flask --app casework"
 py="$root/.venv/bin/python"
-in_app() { "$py" -c "from casework import create_app; from casework.extensions import db; from casework.cases.models import Case
+in_app() { "$py" -c "from casework import create_app; from casework.extensions import db; from casework.cases.models import Case; from casework.agreements.models import Agreement
 with create_app().app_context(): $1"; }
 $flask db upgrade >/dev/null 2>&1
 have=$(in_app "print(db.session.query(Case).count())")
@@ -45,17 +48,32 @@ rps() {  # requests/s of a page, after checking that it answers 200 with the rig
     || { echo "$1 does not answer 200" >&2; exit 1; }
   wrk -t2 -c16 -d"$DUR" -H "Cookie: casework_session=$cookie" "$@" | awk '/Requests\/sec/ {print int($2)}'; }
 
+# A case of those teams with a signed agreement, for the download of the signed copy.
+signed=$(in_app "print(db.session.query(Case.reference).join(Agreement, Agreement.case_id == Case.id).filter(Case.team.has(name='Territoires'), Agreement.status == 'signed').order_by(Case.id).limit(1).scalar() or '')")
+
 page=$(rps "http://127.0.0.1:5902/cases/$ref")
 list=$(rps "http://127.0.0.1:5902/cases/?status=mediation&page=3")
-search=$(rps "http://127.0.0.1:5902/cases/?q=helene")
+# The search is posted; its terms stay in the session and the list's URL carries their key.
+token=$(curl -s -b "$jar" http://127.0.0.1:5902/cases/ | sed -n 's/.*name="csrf_token"[^>]*value="\([^"]*\)".*/\1/p' | head -1)
+search_url=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{redirect_url}' \
+  -d "csrf_token=$token&q=helene" http://127.0.0.1:5902/cases/)
+cookie=$(awk '$6 == "casework_session" {print $7}' "$jar")
+case "$search_url" in *"s="*) ;; *) echo "the search did not answer with its list ($search_url)"; exit 1;; esac
+search=$(rps "$search_url")
+dashboard=$(rps "http://127.0.0.1:5902/reports/")
+agreement=""
+[ -z "$signed" ] || agreement=$(rps "http://127.0.0.1:5902/cases/$signed/agreement.docx")
 kill $gpid 2>/dev/null; trap - EXIT; sleep 1
 
 echo "casework case_page $page"
 echo "casework case_list $list"
 echo "casework case_search $search"
-base=$(BENCH_N=$N BENCH_DUR=$DUR bash "$root/../shared/baseline/run.sh" 2>/dev/null || true)
+echo "casework dashboard $dashboard"
+echo "casework signed_agreement ${agreement:-none (no signed agreement in these teams)}"
+baseline=${BENCH_BASELINE:-$root/../shared/baseline}  # a worktree may keep shared/ elsewhere
+base=$(BENCH_N=$N BENCH_DUR=$DUR bash "$baseline/run.sh" 2>/dev/null || true)
 echo "$base"
 b_page=$(echo "$base" | awk '/case_page/ {print $3}'); b_list=$(echo "$base" | awk '/case_list/ {print $3}')
 if [ -n "$b_page" ] && [ -n "$b_list" ]; then
-  python3 -c "print(f'ratio case_page {$page/$b_page:.2f}  case_list {$list/$b_list:.2f}  search/list {$search/$b_list:.2f} (Casework / bare stack)')"
+  python3 -c "print(f'ratio case_page {$page/$b_page:.2f}  case_list {$list/$b_list:.2f}  search/list {$search/$b_list:.2f}  dashboard/page {$dashboard/$b_page:.3f}  signed_agreement/page {${agreement:-0}/$b_page:.2f} (Casework / bare stack)')"
 fi

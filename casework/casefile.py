@@ -93,7 +93,7 @@ def show(reference):
         close_url=url_for("cases.step", reference=case.reference, name="close",
                           outcome=declined) if close_step and withdrawn else None,
         related=related_cases(case, team_ids, mediator_id=mediator_id),
-        agreement=agreements.current_agreement(case),
+        agreement=agreements.current_agreement(case, *agreements.WITHOUT_FILES),
         follow_up=agreements.due_follow_up(case),
         may_change=may_change,
         may_assign=can(current_user, "assign", case), steps=steps,

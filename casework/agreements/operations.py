@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from ..cases import workflow
 from ..cases.consent import require_consent
@@ -24,10 +24,18 @@ from .models import Agreement, ClauseTemplate, Commitment, FollowUp, FollowUpRes
 
 log = logging.getLogger(__name__)
 
-def current_agreement(case):
-    """The newest version of the case's agreement, or None."""
+def current_agreement(case, *options):
+    """The newest version of the case's agreement, or None; ``options`` such as
+    WITHOUT_FILES for a page that shows only its number and status."""
     return db.session.execute(select(Agreement).where(Agreement.case_id == case.id)
-                              .order_by(Agreement.number.desc()).limit(1)).scalar_one_or_none()
+                              .order_by(Agreement.number.desc()).limit(1).options(*options)
+                              ).scalar_one_or_none()
+
+
+# The signed document, the signing copy and the frozen text (tens of kilobytes each): read
+# only when used.
+WITHOUT_FILES = (defer(Agreement.document), defer(Agreement.signing_copy),
+                 defer(Agreement.snapshot))
 
 
 def all_versions(case):

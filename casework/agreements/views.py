@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ..cases import workflow
 from ..cases.access import CASE_PAGE_OPTIONS, get_case_or_404
@@ -291,21 +292,29 @@ def docx_response(body, case, agreement):
 
 @bp.route("/cases/<reference>/agreement.docx")
 def download(reference):
-    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
-    agreement = operations.current_agreement(case)
+    # A signed copy needs the case only for the permission and the file's name; a draft,
+    # built now, reads the parties and the rest as it goes.
+    case = get_case_or_404(reference, "read")
+    agreement = operations.current_agreement(
+        case, defer(Agreement.signing_copy), defer(Agreement.snapshot))
     if agreement is None:
         abort(404)
-    return download_version(reference, agreement.number)
+    return version_response(case, agreement)
 
 
 @bp.route("/cases/<reference>/agreement/v<int:number>.docx")
 def download_version(reference, number):
-    """A signed version downloads byte for byte as it was signed; a draft is built now."""
-    case = get_case_or_404(reference, "read", options=CASE_PAGE_OPTIONS)
+    case = get_case_or_404(reference, "read")
     agreement = db.session.execute(select(Agreement).where(
-        Agreement.case_id == case.id, Agreement.number == number)).scalar_one_or_none()
+        Agreement.case_id == case.id, Agreement.number == number).options(
+        defer(Agreement.signing_copy), defer(Agreement.snapshot))).scalar_one_or_none()
     if agreement is None:
         abort(404)
+    return version_response(case, agreement)
+
+
+def version_response(case, agreement):
+    """A signed version downloads byte for byte as it was signed; a draft is built now."""
     body = agreement.document if agreement.status != "draft" else build_document(agreement)
     return docx_response(body, case, agreement)
 

@@ -3,7 +3,6 @@ why — repeat conflicts are common."""
 from dataclasses import dataclass
 
 from sqlalchemy import String, literal, select, union
-from sqlalchemy.orm import load_only
 
 from ..extensions import db
 from .models import Case, Party
@@ -20,7 +19,7 @@ SAME_PERSON, SAME_ADDRESS, SAME_NAME = "same_person", "same_address", "same_name
 
 @dataclass
 class RelatedCase:
-    case: Case
+    case: object  # a row of RELATED_COLUMNS (and the id): reference, status, address…
     reason: str
     names: list[str]  # this case's parties found there, for SAME_PERSON and SAME_NAME
 
@@ -31,7 +30,7 @@ def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCas
     same people (name and address, accents and case ignored), newest first, each with why
     it is related: repeat conflicts.
 
-    Two indexed steps: the matching ids with their keys, then those cases themselves."""
+    Two indexed steps: the matching ids with their keys, then those cases' rows."""
     names = {p.name_key for p in case.parties if p.name_key}
     addresses = ({case.address_key} | {p.address_key for p in case.parties}) - {"", None}
     if not team_ids or not (names or addresses):
@@ -68,10 +67,11 @@ def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCas
     matches.pop(case.id, None)
     if not matches:
         return []
-    # The visible ones, newest first, chosen from the found ids by primary key: left to
-    # itself, a planner without statistics may walk the whole team instead.
-    found = db.session.execute(select(Case.id, Case.team_id, Case.received_on,
-                                      Case.lead_mediator_id, Case.co_mediator_id)
+    # The visible ones, newest first, chosen from the found ids by primary key (left to
+    # itself, a planner without statistics may walk the whole team instead), with what
+    # the card shows of them: one query of plain rows, at most 200.
+    found = db.session.execute(select(Case.id, Case.team_id, Case.lead_mediator_id,
+                                      Case.co_mediator_id, *RELATED_COLUMNS)
                                .where(Case.id.in_(matches))).all()
     teams = set(team_ids)
 
@@ -83,9 +83,6 @@ def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCas
                     key=lambda row: (row.received_on, row.id), reverse=True)[:limit]
     if not newest:
         return []
-    by_id = {c.id: c for c in db.session.execute(
-        select(Case).where(Case.id.in_([row.id for row in newest]))
-        .options(load_only(*RELATED_COLUMNS))).scalars()}
     shown = {p.name_key: p.display_name for p in case.parties}
     related = []
     for row in newest:
@@ -97,5 +94,5 @@ def related_cases(case, team_ids, limit=20, mediator_id=None) -> list[RelatedCas
             reason, keys = SAME_ADDRESS, set()
         else:
             reason, keys = SAME_NAME, found_names
-        related.append(RelatedCase(by_id[row.id], reason, sorted(shown[k] for k in keys)))
+        related.append(RelatedCase(row, reason, sorted(shown[k] for k in keys)))
     return related

@@ -3,10 +3,11 @@
 The choice is remembered in the session, and in the user's profile once logged in;
 French is the fallback.
 """
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from ..core.clock import to_local
+from ..extensions import babel
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -28,7 +29,42 @@ def select_locale() -> str:
     ]
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, which finds the catalogue anew for every string it
+    translates (the request's context, its locale, the locale's name, the cache): a case
+    page translates a few hundred. Here the catalogue is found once per request and kept
+    where Flask-Babel's own ``refresh()`` and ``force_locale()`` reset it
+    (``babel_translations`` of its request context), so a change of language within a
+    request is still followed."""
+
+    def get_translations(self):
+        context = g.get("_flask_babel") if has_app_context() else None
+        found = getattr(context, "babel_translations", None)
+        if found is None:
+            found = super().get_translations()
+            context = g.get("_flask_babel") if has_app_context() else None
+            if context is not None:
+                context.babel_translations = found
+        return found
+
+
+def translations():
+    """The catalogue of this request (see RequestDomain)."""
+    return babel.domain_instance.get_translations()
+
+
 def init_app(app):
+    if not isinstance(babel.__dict__.get("domain_instance"), RequestDomain):
+        # Flask-Babel's one Babel object serves every app of the process.
+        babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
+    # The templates' _(), ngettext()… straight to this request's catalogue.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
     @app.context_processor
     def language_context():
         return {
