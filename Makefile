@@ -14,6 +14,9 @@ run: install translations db demo  ## set up and serve on http://127.0.0.1:$(POR
 	@echo "Casework on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
+# The suite runs on every core (pytest-xdist): each worker has its own app, SQLite file
+# or PostgreSQL schema. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
 test: install-dev translations browser-tools office-tools  ## run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
