@@ -339,7 +339,10 @@ def test_the_privacy_officer_anonymises_by_reference_without_reading_the_case(
     assert client.get(f"/cases/{reference}/anonymise").status_code == 404
     home = client.get("/privacy/").text
     assert "/privacy/anonymise" in home and "/privacy/people" in home
-    assert "/privacy/log" in home and "1095" in home  # the periods in force, in days
+    # The periods in force, in days, grouped the French way (« 1 095 jours »).
+    assert "/privacy/log" in home and "1\u202f095 jours" in home
+    english = client.get("/privacy/", headers={"Accept-Language": "en"}).text
+    assert "1,095 days" in english
     page = client.submit("/privacy/anonymise", {"reference": open_reference,
                                                 "reason": "request", "confirm": "y"},
                          headers={"Accept-Language": "en"})
