@@ -23,7 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..core.clock import utcnow
-from ..core.documents import BRAND, a4_page, long_date, new_document, page_footer, word_safe
+from ..core.documents import (BRAND, a4_page, letterhead, long_date, new_document,
+                              page_footer, word_safe)
 from ..core.text import fold
 from ..reports.annual import day, english, french, names
 
@@ -698,14 +699,9 @@ def _start(data, text, said, draft_note, initials_label):
     if not data.template:
         a4_page(document, top_bottom_cm=2.0, sides_cm=2.2)
         document.styles["Normal"].paragraph_format.space_after = Pt(4)
-        header = section.header.paragraphs[0]
-        if data.logo:
-            header.add_run().add_picture(io.BytesIO(data.logo), height=Cm(1.4))
-            header.add_run("  ")
-        name = header.add_run(data.organisation_name)
-        name.bold, name.font.size, name.font.color.rgb = True, Pt(12), BRAND
-        header.add_run(f"\n{data.organisation_address} · {data.organisation_phone}"
-                       ).font.size = Pt(8.5)
+        letterhead(section, data.organisation_name,
+                   f"{data.organisation_address} · {data.organisation_phone}",
+                   logo=data.logo, name_pt=12, details_pt=8.5)
     if data.draft:
         mark = section.header.add_paragraph()
         mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT

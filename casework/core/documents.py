@@ -132,12 +132,17 @@ class Organisation:
                    config["ORGANISATION_PHONE"], config["ORGANISATION_EMAIL"])
 
 
-def letterhead(section, name: str, details: str):
-    """The organisation's name and its address · phone · e-mail in the page header."""
+def letterhead(section, name: str, details: str, *, logo: bytes | None = None,
+               name_pt: float = 13, details_pt: float = 9):
+    """The organisation's name and its address · phone · e-mail in the page header, after
+    its PNG ``logo`` if it has one."""
     header = section.header.paragraphs[0]
+    if logo:
+        header.add_run().add_picture(io.BytesIO(logo), height=Cm(1.4))
+        header.add_run("  ")
     run = header.add_run(name)
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(13), BRAND
-    header.add_run(f"\n{details}").font.size = Pt(9)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(name_pt), BRAND
+    header.add_run(f"\n{details}").font.size = Pt(details_pt)
     return header
 
 

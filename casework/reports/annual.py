@@ -25,7 +25,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..core.documents import BRAND, a4_page, new_document, page_footer, word_safe
+from ..core.documents import (BRAND, a4_page, letterhead, new_document, page_footer,
+                              word_safe)
 from .dashboard import Dashboard, small_cell
 
 NARROW = "\u202f"   # espace fine insécable: thousands, before ; ! ? %
@@ -508,7 +509,11 @@ class _Report:
         section = a4_page(document, top_bottom_cm=2.0, sides_cm=2.2)
         document.styles["Normal"].paragraph_format.space_after = Pt(4)
         _style_headings(document)
-        self.letterhead(section)
+        data = self.data
+        letterhead(section, data.organisation_name, " · ".join(
+            x for x in (data.organisation_address, data.organisation_phone,
+                        data.organisation_email) if x),
+            logo=data.logo, name_pt=12, details_pt=8.5)
         self.footer(section)
         self.cover()
         for key in ("director_word",):
@@ -526,17 +531,6 @@ class _Report:
         document.save(buffer)
         return buffer.getvalue()
 
-    def letterhead(self, section):
-        data = self.data
-        header = section.header.paragraphs[0]
-        if data.logo:
-            header.add_run().add_picture(io.BytesIO(data.logo), height=Cm(1.4))
-            header.add_run("  ")
-        name = header.add_run(data.organisation_name)
-        name.bold, name.font.size, name.font.color.rgb = True, Pt(12), BRAND
-        details = " · ".join(x for x in (data.organisation_address, data.organisation_phone,
-                                         data.organisation_email) if x)
-        header.add_run(f"\n{details}").font.size = Pt(8.5)
 
     def footer(self, section):
         page_footer(section, self.t("title", year=self.data.year), self.text["page"])
