@@ -77,6 +77,12 @@ def long_date(value: date, language: str) -> str:
     return format_date(value, pattern, locale=language)
 
 
+def plain_date(value: date, language: str) -> str:
+    """« 3 mars 2026 », « 1er mars 2026 » / "3 March 2026": a date without its weekday."""
+    pattern = "d'er' MMMM y" if language == "fr" and value.day == 1 else "d MMMM y"
+    return format_date(value, pattern, locale=language)
+
+
 # Hebrew, Arabic (and Syriac, Thaana…), their presentation forms: right-to-left letters.
 RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"

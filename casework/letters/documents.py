@@ -9,9 +9,9 @@ who came, how it ended), nothing said in the sessions; a party's letter names no
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel.dates import format_date
 from docx.shared import Cm, Pt
 
+from ..core.documents import plain_date as day
 from ..core.documents import (BRAND, Organisation, a4_page, city_of, document_properties,
                               letterhead, new_document, page_footer, right_aligned,
                               signature_block, to_bytes, window_address, word_safe)
@@ -93,12 +93,6 @@ class PartyLetter:
     addressee: Addressee
     contact: Contact
     reply_by: date | None = None
-
-
-def day(value: date, language: str) -> str:
-    """« 3 mars 2026 », « 1er mars 2026 » / "3 March 2026"."""
-    pattern = "d'er' MMMM y" if language == "fr" and value.day == 1 else "d MMMM y"
-    return format_date(value, pattern, locale=language)
 
 
 def gendered(civility: str, masculine: str, feminine: str, unknown: str) -> str:

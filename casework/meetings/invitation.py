@@ -14,12 +14,13 @@ reason of a cancellation (often private) is never written.
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..core.clock import utcnow
+from ..core.documents import plain_date as dated
 from ..core.documents import (Organisation, a4_page, city_of, document_properties, letterhead, long_date,
                               new_document, right_aligned, to_bytes, window_address,
                               word_safe)
@@ -275,12 +276,6 @@ def when(moment: datetime, language: str) -> str:
         return f"{day}، الساعة {moment.hour}:{moment.minute:02d}"
     return f"{day} at " + format_datetime(moment, "h:mm a", locale="en",
                                           tzinfo=moment.tzinfo).replace(" ", NBSP)
-
-
-def dated(value: date, language: str) -> str:
-    """The letter's date: « 1er mars 2026 », « 3 mars 2026 » / "3 March 2026"."""
-    pattern = "d'er' MMMM y" if language == "fr" and value.day == 1 else "d MMMM y"
-    return format_date(value, pattern, locale=language)
 
 
 def _hours(minutes: int, language: str) -> str:

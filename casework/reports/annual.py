@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -27,6 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ..core.documents import (BRAND, a4_page, letterhead, new_document, page_footer,
                               word_safe)
+from ..core.documents import plain_date as day  # «1er janvier 2026», "1 January 2026"
 from .dashboard import Dashboard, small_cell
 
 NARROW = "\u202f"   # espace fine insécable: thousands, before ; ! ? %
@@ -253,14 +253,6 @@ def count(value, language: str) -> str:
     """A breakdown cell: the number, or «< 5» for 1 to 4."""
     cell = small_cell(int(value or 0))
     return cell.replace(" ", NBSP) if isinstance(cell, str) else number(cell, language)
-
-
-def day(value: date, language: str) -> str:
-    """«1er janvier 2026», «3 décembre 2026»; "1 January 2026"."""
-    text = format_date(value, "d MMMM y", locale=language)
-    if language == "fr" and value.day == 1:
-        text = "1er" + text[1:]
-    return text
 
 
 def names(items, language: str) -> str:
